@@ -1,0 +1,26 @@
+# The README's two commands are `make serve` and `make test`; everything else is a helper.
+# Each target calls a script in scripts/, so CI runs exactly what a person runs.
+
+PORT ?= 8000
+
+.PHONY: setup test serve build bench fuzz big
+setup:
+	bash scripts/setup.sh
+
+test:
+	bash scripts/test.sh
+
+build: setup
+	cargo build --release
+
+serve: build
+	bash scripts/serve.sh $(PORT)
+
+bench:
+	bash scripts/bench.sh
+
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} bash scripts/fuzz.sh
+
+big:
+	bash scripts/big.sh

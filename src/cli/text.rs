@@ -1,0 +1,92 @@
+//! The readable report: findings first, then the overview, the apps and the diagnostics.
+
+use std::io::{self, Write};
+
+use privacy_lens::Report;
+
+/// Writes `report` for a person to read.
+pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let exports = report.files.iter().filter(|f| f.error.is_none()).count();
+    write!(out, "Privacy Lens: {exports} of {} files read as exports", report.files.len())?;
+    match &report.period {
+        Some(period) => writeln!(out, ", {} to {} ({} days)", period.first, period.last, period.days)?,
+        None => writeln!(out)?,
+    }
+
+    writeln!(out, "\nFindings ({})", report.findings.len())?;
+    if report.findings.is_empty() {
+        writeln!(out, "  None of the rules matched.")?;
+    }
+    for finding in &report.findings {
+        writeln!(out, "  * [{}] {}", finding.rule, finding.text)?;
+        for evidence in &finding.evidence {
+            writeln!(out, "      {} to {} ({} s)", evidence.begin, evidence.end, evidence.seconds)?;
+        }
+    }
+
+    let r = &report.records;
+    writeln!(out, "\nOverview")?;
+    writeln!(
+        out,
+        "  Records kept: {} access, {} network, {} events; {} unknown, {} duplicates dropped, {} lines skipped",
+        r.access, r.network, r.events, r.unknown, r.duplicates, r.skipped
+    )?;
+    for file in &report.files {
+        match (&file.error, file.generation) {
+            (Some(error), _) => writeln!(out, "  {}: not read: {error}", file.name)?,
+            (None, generation) => writeln!(
+                out,
+                "  {}: {}, {} to {}, {} records, {} lines skipped",
+                file.name,
+                generation.map_or("", |g| g.as_str()),
+                file.first.as_deref().unwrap_or("?"),
+                file.last.as_deref().unwrap_or("?"),
+                file.records,
+                file.skipped
+            )?,
+        }
+    }
+
+    writeln!(out, "\nApps ({})", report.apps.len())?;
+    for app in &report.apps {
+        writeln!(out, "  {}", app.bundle_id)?;
+        for c in &app.access {
+            write!(out, "    {}: {} intervals", c.category, c.intervals)?;
+            if c.intervals > 0 {
+                write!(
+                    out,
+                    " ({} in quiet hours), {:.1} s in all, longest {:.1} s",
+                    c.quiet_hours, c.total_seconds, c.max_seconds
+                )?;
+            }
+            for (count, what) in [(c.open, "open"), (c.orphan_ends, "ends without begin"), (c.events, "events")] {
+                if count > 0 {
+                    write!(out, ", {count} {what}")?;
+                }
+            }
+            writeln!(out)?;
+        }
+        let n = &app.network;
+        if n.domains > 0 {
+            writeln!(
+                out,
+                "    network: {} domains, {}{} hits ({} flagged by Apple)",
+                n.domains,
+                if n.hits_upper_bound { "at most " } else { "" },
+                n.hits,
+                n.flagged_domains
+            )?;
+        }
+    }
+
+    if !report.diagnostics.is_empty() {
+        writeln!(out, "\nSkipped or odd lines ({})", report.diagnostics.len() as u64 + report.diagnostics_omitted)?;
+        for d in &report.diagnostics {
+            writeln!(out, "  {}:{}: {}", d.file, d.line, d.message)?;
+        }
+        if report.diagnostics_omitted > 0 {
+            writeln!(out, "  … and {} more", report.diagnostics_omitted)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! Finding rules: patterns worth a person's attention, each put in the context of the other
+//! apps in the same report.
+//!
+//! Every rule has a stable id, reads only the summaries, and states its evidence in
+//! neutral words: an access means the app used the data or was told about a change to it;
+//! nothing in the report shows that data left the phone.
+
+use serde_json::{json, Map, Value};
+
+use crate::options::Options;
+use crate::report::{AppSummary, CategorySummary, Evidence, Finding};
+use crate::time::Timestamp;
+
+/// How many intervals a finding cites.
+const EVIDENCE: usize = 5;
+
+/// Categories whose long reads are reported by `long_access`: personal libraries.
+const LIBRARY_CATEGORIES: [&str; 3] = ["photos", "contacts", "mediaLibrary"];
+
+/// Runs every rule over the summaries. `days` is the number of calendar days covered.
+pub fn find(apps: &[AppSummary], days: u64, options: &Options) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for app in apps {
+        for category in &app.access {
+            findings.extend(quiet_hours_access(app, category, apps, days, options));
+            findings.extend(long_access(app, category, apps, options));
+            findings.extend(frequent_access(app, category, apps, days, options));
+        }
+        findings.extend(flagged_domains(app, apps));
+    }
+    let rule_order = |rule: &str| RULES.iter().position(|r| *r == rule).unwrap_or(RULES.len());
+    findings.sort_by(|a, b| {
+        (a.apple, rule_order(a.rule), std::cmp::Reverse(a.count), &a.bundle_id, &a.category)
+            .cmp(&(b.apple, rule_order(b.rule), std::cmp::Reverse(b.count), &b.bundle_id, &b.category))
+    });
+    findings
+}
+
+/// The rule ids, in the order findings are listed.
+pub const RULES: [&str; 4] = ["quiet_hours_access", "long_access", "frequent_access", "flagged_domains"];
+
+/// One interval of a timeline entry `[begin ms, end ms, begin offset, end offset]`.
+struct Interval {
+    begin: Timestamp,
+    end: Timestamp,
+}
+
+impl Interval {
+    fn of(entry: &[i64; 4]) -> Interval {
+        let at = |ms: i64, offset: i64| Timestamp::from_parts(ms, offset as i16).unwrap_or(Timestamp::from_parts(ms, 0).unwrap());
+        Interval { begin: at(entry[0], entry[2]), end: at(entry[1], entry[3]) }
+    }
+
+    fn seconds(&self) -> f64 {
+        (self.end.utc_ms() - self.begin.utc_ms()) as f64 / 1000.0
+    }
+}
+
+/// `quiet_hours_access`: an app × category with at least `quiet_hours_min` intervals that
+/// began in the quiet-hours window. Count: those intervals.
+fn quiet_hours_access(
+    app: &AppSummary,
+    category: &CategorySummary,
+    apps: &[AppSummary],
+    days: u64,
+    options: &Options,
+) -> Option<Finding> {
+    let quiet = options.quiet_hours;
+    if category.quiet_hours < options.thresholds.quiet_hours_min.max(1) {
+        return None;
+    }
+    let intervals: Vec<Interval> = category
+        .timeline
+        .iter()
+        .map(Interval::of)
+        .filter(|interval| quiet.contains(interval.begin.local_minute_of_day()))
+        .collect();
+    let mut nights: Vec<i64> = intervals.iter().map(|i| quiet_night(i.begin, quiet.start_minute())).collect();
+    nights.dedup();
+    nights.sort_unstable();
+    nights.dedup();
+    let longest = intervals.iter().map(Interval::seconds).fold(0.0, f64::max);
+    let context = Context::of(apps, &category.category, |c| c.quiet_hours as f64, category.quiet_hours as f64);
+    let name = &category.category;
+    let text = format!(
+        "{app} accessed {name} {count} during quiet hours ({start}–{end} local time), on {nights}, out of {total} \
+         in {days}; the longest lasted {longest}. {context} An access means the \
+         app used this data or was told about a change to it (WeChat said in 2021 that such reads came from the \
+         system notifying it of changes); it does not show that anything left the phone.",
+        app = app.bundle_id,
+        name = words(name),
+        count = plural(category.quiet_hours, "time", "times"),
+        start = quiet.start_text(),
+        end = quiet.end_text(),
+        nights = plural(nights.len() as u64, "night", "different nights"),
+        total = plural(category.intervals, "access", "accesses"),
+        days = plural(days, "day", "days"),
+        longest = seconds_text(longest),
+        context = context.sentence(&words(name)),
+    );
+    let mut params = context.params();
+    params.insert("quiet_start".into(), json!(quiet.start_text()));
+    params.insert("quiet_end".into(), json!(quiet.end_text()));
+    params.insert("nights".into(), json!(nights.len()));
+    params.insert("intervals".into(), json!(category.intervals));
+    params.insert("days".into(), json!(days));
+    params.insert("max_seconds".into(), json!(longest));
+    Some(finding("quiet_hours_access", app, Some(name), category.quiet_hours, params, intervals, text))
+}
+
+/// `long_access`: an interval of photos, contacts or the media library that lasted at least
+/// `long_seconds`. Count: such intervals.
+fn long_access(app: &AppSummary, category: &CategorySummary, apps: &[AppSummary], options: &Options) -> Option<Finding> {
+    let limit = options.thresholds.long_seconds;
+    if !LIBRARY_CATEGORIES.contains(&category.category.as_str()) || category.max_seconds < limit {
+        return None;
+    }
+    let intervals: Vec<Interval> =
+        category.timeline.iter().map(Interval::of).filter(|interval| interval.seconds() >= limit).collect();
+    let count = intervals.len() as u64;
+    let context = Context::of(apps, &category.category, |c| c.max_seconds, category.max_seconds);
+    let name = &category.category;
+    let text = format!(
+        "{app} kept {name} in use for {limit} or more {count}, the longest for {longest}. {context} A long \
+         access can be someone browsing their {name} inside the app, or the app reading them on its own.",
+        app = app.bundle_id,
+        name = words(name),
+        count = plural(count, "time", "times"),
+        limit = seconds_text(limit),
+        longest = seconds_text(category.max_seconds),
+        context = context.sentence(&words(name)),
+    );
+    let mut params = context.params();
+    params.insert("long_seconds".into(), json!(limit));
+    params.insert("max_seconds".into(), json!(category.max_seconds));
+    params.insert("intervals".into(), json!(category.intervals));
+    Some(finding("long_access", app, Some(name), count, params, intervals, text))
+}
+
+/// `frequent_access`: an app × category with at least `frequent_per_day` intervals per
+/// calendar day covered, on average. Count: all its intervals.
+fn frequent_access(
+    app: &AppSummary,
+    category: &CategorySummary,
+    apps: &[AppSummary],
+    days: u64,
+    options: &Options,
+) -> Option<Finding> {
+    let per_day = category.intervals as f64 / days.max(1) as f64;
+    if category.intervals == 0 || per_day < options.thresholds.frequent_per_day {
+        return None;
+    }
+    let busiest = category.by_day.iter().max_by(|a, b| a.intervals.cmp(&b.intervals).then(b.date.cmp(&a.date)))?;
+    let context = Context::of(apps, &category.category, |c| c.intervals as f64, category.intervals as f64);
+    let name = &category.category;
+    let per_day = (per_day * 10.0).round() / 10.0;
+    let text = format!(
+        "{app} accessed {name} {count} in {days}, {per_day} times a day on average and {busiest} on {date}, its \
+         busiest day. {context}",
+        app = app.bundle_id,
+        name = words(name),
+        count = plural(category.intervals, "time", "times"),
+        days = plural(days, "day", "days"),
+        busiest = plural(busiest.intervals, "time", "times"),
+        date = busiest.date,
+        context = context.sentence(&words(name)),
+    );
+    let mut params = context.params();
+    params.insert("per_day".into(), json!(per_day));
+    params.insert("days".into(), json!(days));
+    params.insert("busiest_day".into(), json!(busiest.date));
+    params.insert("busiest_day_intervals".into(), json!(busiest.intervals));
+    let intervals = category.timeline.iter().map(Interval::of).collect();
+    Some(finding("frequent_access", app, Some(name), category.intervals, params, intervals, text))
+}
+
+/// `flagged_domains`: an app contacted domains Apple flags (`domainType` 1) as possibly
+/// collecting information across apps and websites. Count: such domains.
+fn flagged_domains(app: &AppSummary, apps: &[AppSummary]) -> Option<Finding> {
+    let network = &app.network;
+    if network.flagged_domains == 0 {
+        return None;
+    }
+    let flagged: Vec<_> = network.by_domain.iter().filter(|d| d.flagged).collect();
+    let hits: u64 = flagged.iter().map(|d| d.hits).sum();
+    let mut owners: Vec<&str> = flagged.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let named: Vec<&str> = flagged.iter().take(5).map(|d| d.domain.as_str()).collect();
+    let values: Vec<f64> = apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.flagged_domains as f64).collect();
+    let context = Context::from_values(&values, network.flagged_domains as f64);
+    let text = format!(
+        "{app} contacted {count} that Apple flags as possibly collecting information across apps and websites \
+         ({named}{more}), {hits} in all{owners}. {context} Contact with such a domain does not show what was sent.",
+        app = app.bundle_id,
+        count = plural(network.flagged_domains, "domain", "domains"),
+        hits = plural(hits, "time", "times"),
+        named = named.join(", "),
+        more = if flagged.len() > named.len() { ", …" } else { "" },
+        owners = if owners.is_empty() { String::new() } else { format!(" (owners named by Apple: {})", owners.join("; ")) },
+        context = context.sentence("network"),
+    );
+    let mut params = context.params();
+    params.insert("domains".into(), json!(flagged.iter().map(|d| d.domain.as_str()).collect::<Vec<_>>()));
+    params.insert("owners".into(), json!(owners));
+    params.insert("hits".into(), json!(hits));
+    params.insert("hits_upper_bound".into(), json!(flagged.iter().any(|d| d.hits_upper_bound)));
+    Some(finding("flagged_domains", app, None, network.flagged_domains, params, Vec::new(), text))
+}
+
+fn finding(
+    rule: &'static str,
+    app: &AppSummary,
+    category: Option<&str>,
+    count: u64,
+    mut params: Map<String, Value>,
+    mut intervals: Vec<Interval>,
+    text: String,
+) -> Finding {
+    params.insert("app".into(), json!(app.bundle_id));
+    if let Some(category) = category {
+        params.insert("category".into(), json!(category));
+    }
+    intervals.sort_by(|a, b| b.seconds().total_cmp(&a.seconds()).then(a.begin.cmp(&b.begin)));
+    let evidence = intervals
+        .iter()
+        .take(EVIDENCE)
+        .map(|interval| Evidence {
+            begin: interval.begin.to_rfc3339(),
+            end: interval.end.to_rfc3339(),
+            seconds: interval.seconds(),
+        })
+        .collect();
+    Finding {
+        rule,
+        bundle_id: app.bundle_id.clone(),
+        category: category.map(str::to_owned),
+        count,
+        apple: app.bundle_id.starts_with("com.apple."),
+        params,
+        evidence,
+        text,
+    }
+}
+
+/// Where one app stands among the apps of the same report on one measure.
+struct Context {
+    /// 1 + the number of apps with a strictly higher value.
+    rank: usize,
+    /// Other apps with exactly the same value.
+    tied: usize,
+    /// Apps compared, this one included.
+    compared: usize,
+}
+
+impl Context {
+    /// Compares `own` with `measure` of every app that has `category`.
+    fn of(apps: &[AppSummary], category: &str, measure: impl Fn(&CategorySummary) -> f64, own: f64) -> Context {
+        let values: Vec<f64> = apps
+            .iter()
+            .filter_map(|app| app.access.iter().find(|c| c.category == category && c.intervals > 0))
+            .map(measure)
+            .collect();
+        Context::from_values(&values, own)
+    }
+
+    fn from_values(values: &[f64], own: f64) -> Context {
+        Context {
+            rank: 1 + values.iter().filter(|&&v| v > own).count(),
+            tied: values.iter().filter(|&&v| v == own).count().saturating_sub(1),
+            compared: values.len().max(1),
+        }
+    }
+
+    fn params(&self) -> Map<String, Value> {
+        let mut params = Map::new();
+        params.insert("rank".into(), json!(self.rank));
+        params.insert("tied".into(), json!(self.tied));
+        params.insert("apps_compared".into(), json!(self.compared));
+        params
+    }
+
+    fn sentence(&self, category: &str) -> String {
+        match (self.compared, self.rank, self.tied) {
+            (1, _, _) => format!("It is the only app in this report with {category} activity."),
+            (n, 1, 0) => format!("That is more than any other of the {n} apps with {category} activity in this report."),
+            (n, 1, t) => format!(
+                "{t} of the other {} apps with {category} activity in this report reached the same; none more.",
+                n - 1
+            ),
+            (n, rank, _) => format!("It ranks {} of the {n} apps with {category} activity in this report.", ordinal(rank)),
+        }
+    }
+}
+
+/// The local day a quiet-hours interval belongs to: windows that cross midnight count as
+/// the night that began on the evening before.
+fn quiet_night(begin: Timestamp, window_start: u16) -> i64 {
+    let day = begin.local_day();
+    if window_start > 0 && begin.local_minute_of_day() < window_start { day - 1 } else { day }
+}
+
+/// A category name as English words: `mediaLibrary` → `media library`.
+fn words(category: &str) -> String {
+    match category {
+        "mediaLibrary" => "media library".into(),
+        "screenRecording" => "screen recording".into(),
+        other => other.into(),
+    }
+}
+
+/// `1 time`, `3 times`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Seconds in words: `45 s`, `2.5 s`, `3 min 20 s`.
+fn seconds_text(seconds: f64) -> String {
+    if seconds >= 60.0 {
+        let whole = seconds.round() as u64;
+        format!("{} min {} s", whole / 60, whole % 60)
+    } else {
+        let rounded = (seconds * 10.0).round() / 10.0;
+        format!("{rounded} s")
+    }
+}

@@ -1,0 +1,165 @@
+//! Privacy Lens: what the apps on an iPhone did with photos, contacts, location, camera and
+//! microphone, and which domains they contacted, from the iOS App Privacy Report.
+//!
+//! The core reads exports of every generation (iOS 15 beta 1 to iOS 18 and later) from
+//! byte chunks of any size, merges several exports into one deduplicated history, pairs
+//! access records into intervals, and computes a [`Report`]: summaries per app, category,
+//! domain and website, and findings. It knows nothing of files or browsers; the CLI
+//! (`src/main.rs`) and the WebAssembly binding (`src/wasm.rs`) feed it bytes.
+//!
+//! ```
+//! use privacy_lens::{Analyzer, Options};
+//!
+//! let export = br#"{"accessor":{"identifier":"com.tencent.xin","identifierType":"bundleID"},"category":"photos","identifier":"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA","kind":"intervalBegin","timeStamp":"2021-10-11T02:13:05.120+08:00","type":"access"}
+//! {"accessor":{"identifier":"com.tencent.xin","identifierType":"bundleID"},"category":"photos","identifier":"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA","kind":"intervalEnd","timeStamp":"2021-10-11T02:14:05.120+08:00","type":"access"}
+//! "#;
+//! let mut analyzer = Analyzer::new();
+//! analyzer.start_file("App_Privacy_Report.ndjson");
+//! for chunk in export.chunks(100) {
+//!     analyzer.feed(chunk);
+//! }
+//! analyzer.finish_file();
+//! let report = analyzer.report(&Options::default());
+//! let photos = &report.apps[0].access[0];
+//! assert_eq!((photos.intervals, photos.max_seconds, photos.quiet_hours), (1, 60.0, 1));
+//! ```
+
+#![deny(missing_docs)]
+
+mod beta1;
+pub mod decode;
+mod findings;
+mod history;
+mod lines;
+mod options;
+mod reader;
+pub mod record;
+mod report;
+mod summary;
+pub mod synthetic;
+mod time;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use crate::findings::RULES;
+pub use crate::options::{Options, QuietHours};
+pub use crate::report::*;
+pub use crate::summary::is_ip_literal;
+pub use crate::time::Timestamp;
+
+use crate::history::History;
+use crate::reader::FileReader;
+
+/// Reads exports chunk by chunk into one merged history, and reports on it.
+///
+/// Files are read one after another: [`start_file`](Analyzer::start_file), any number of
+/// [`feed`](Analyzer::feed)s, [`finish_file`](Analyzer::finish_file). The report can be
+/// computed at any time, as often as wanted, with different [`Options`], without reading
+/// the files again.
+#[derive(Default)]
+pub struct Analyzer {
+    history: History,
+    current: Option<FileReader>,
+    files: Vec<FileSummary>,
+    spans: Vec<(Timestamp, Timestamp)>,
+    unknown: u64,
+    skipped: u64,
+    diagnostics: Vec<Diagnostic>,
+    diagnostics_omitted: u64,
+}
+
+impl Analyzer {
+    /// An analyzer with nothing read.
+    pub fn new() -> Analyzer {
+        Analyzer::default()
+    }
+
+    /// Starts a new file (finishing the current one, if any).
+    pub fn start_file(&mut self, name: &str) {
+        self.finish_file();
+        let index = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+        self.current = Some(FileReader::new(index, name));
+    }
+
+    /// Reads the next chunk of the current file. Chunks may split lines and characters
+    /// anywhere. Without a started file the chunk is read as a file named `input`.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let index = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+        let reader = self.current.get_or_insert_with(|| FileReader::new(index, "input"));
+        reader.feed(chunk, &mut self.history);
+    }
+
+    /// Ends the current file and returns its summary (`error` is set when it is not an
+    /// export). Returns `None` when no file was started.
+    pub fn finish_file(&mut self) -> Option<&FileSummary> {
+        let finished = self.current.take()?.finish(&mut self.history);
+        if finished.summary.error.is_none() {
+            self.unknown += finished.unknown;
+            self.skipped += finished.summary.skipped;
+            self.diagnostics.extend(finished.diagnostics);
+            self.diagnostics_omitted += finished.diagnostics_omitted;
+            self.spans.extend(finished.span);
+        }
+        self.files.push(finished.summary);
+        self.files.last()
+    }
+
+    /// Records read so far in all files, counting copies; for progress displays.
+    pub fn records_read(&self) -> u64 {
+        self.files.iter().map(|f| f.records).sum::<u64>() + self.current.as_ref().map_or(0, FileReader::records)
+    }
+
+    /// Whether at least one finished file was an export.
+    pub fn has_export(&self) -> bool {
+        self.files.iter().any(|f| f.error.is_none())
+    }
+
+    /// The report over every finished file (a file still being read is not included).
+    pub fn report(&self, options: &Options) -> Report {
+        let file_names: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
+        let summaries = summary::summarize(&self.history, options, &file_names);
+        let first = self.spans.iter().map(|s| s.0).min();
+        let last = self.spans.iter().map(|s| s.1).max();
+        let period = first.zip(last).map(|(first, last)| Period {
+            first: first.to_rfc3339(),
+            last: last.to_rfc3339(),
+            days: (last.local_day() - first.local_day() + 1).max(1) as u64,
+        });
+        let days = period.as_ref().map_or(1, |p| p.days);
+        let findings = findings::find(&summaries.apps, days, options);
+        let access = self.history.access.values().map(|p| u64::from(p.begin.is_some()) + u64::from(p.end.is_some())).sum();
+        let mut diagnostics = self.diagnostics.clone();
+        diagnostics.extend(summaries.pairing_diagnostics);
+        Report {
+            records: RecordCounts {
+                access,
+                network: self.history.network.len() as u64,
+                events: self.history.events.values().flatten().count() as u64,
+                unknown: self.unknown,
+                duplicates: self.history.duplicates,
+                skipped: self.skipped,
+            },
+            files: self.files.clone(),
+            period,
+            options: OptionsUsed { quiet_hours: options.quiet_hours.to_string(), thresholds: options.thresholds },
+            apps: summaries.apps,
+            domains: summaries.domains,
+            websites: summaries.websites,
+            findings,
+            diagnostics,
+            diagnostics_omitted: self.diagnostics_omitted,
+        }
+    }
+}
+
+/// Reads whole files given as `(name, bytes)` and reports on them in one call.
+pub fn analyze<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>, options: &Options) -> Report {
+    let mut analyzer = Analyzer::new();
+    for (name, bytes) in files {
+        analyzer.start_file(name);
+        analyzer.feed(bytes);
+        analyzer.finish_file();
+    }
+    analyzer.report(options)
+}

@@ -1,0 +1,294 @@
+//! Reads one file: lines → records into the [`History`], bad lines → diagnostics, and the
+//! evidence for which format generation the file is.
+
+use crate::beta1::{Beta1Block, BlockItem};
+use crate::decode::{decode_line, reference::quoted};
+use crate::history::{FileIndex, History, Origin};
+use crate::lines::{LineSplitter, Piece, MAX_LINE};
+use crate::record::{Line, Marker};
+use crate::report::{Diagnostic, FileSummary, Generation};
+use crate::time::Timestamp;
+
+/// Diagnostics listed per file; the rest are counted.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 500;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What the keys seen so far say about the format generation.
+#[derive(Default)]
+struct Evidence {
+    access_metadata_version: Option<u64>,
+    markers: bool,
+    beta1_block: bool,
+    events: bool,
+    typed_access: bool,
+    typed_network: bool,
+    untyped_network: bool,
+    access_count: bool,
+    ios15_2_network_keys: bool,
+}
+
+impl Evidence {
+    fn generation(&self) -> Option<Generation> {
+        Some(if self.access_metadata_version == Some(2) || self.beta1_block {
+            Generation::Ios15Beta1
+        } else if self.markers || self.untyped_network || (self.events && !self.typed_access) {
+            Generation::Ios15Beta2
+        } else if self.access_count {
+            Generation::Ios18
+        } else if self.ios15_2_network_keys {
+            Generation::Ios15_2
+        } else if self.typed_network {
+            Generation::Ios15_0
+        } else if self.typed_access {
+            Generation::Ios15To17
+        } else {
+            return None;
+        })
+    }
+}
+
+/// The state of one file being read.
+pub struct FileReader {
+    index: FileIndex,
+    name: String,
+    lines: LineSplitter,
+    block: Option<(u64, Beta1Block)>,
+    after_end_of_section: bool,
+    evidence: Evidence,
+    head: Vec<u8>,
+    bytes: u64,
+    line_count: u64,
+    records: u64,
+    unknown: u64,
+    skipped: u64,
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    diagnostics: Vec<Diagnostic>,
+    diagnostics_omitted: u64,
+}
+
+/// A finished file: its summary, and what it adds to the run's totals.
+pub struct FinishedFile {
+    /// The summary for `files[]`.
+    pub summary: FileSummary,
+    /// Objects of unknown record types.
+    pub unknown: u64,
+    /// Listed diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics counted but not listed.
+    pub diagnostics_omitted: u64,
+    /// The first and last record times.
+    pub span: Option<(Timestamp, Timestamp)>,
+}
+
+impl FileReader {
+    /// Starts reading the file `name`, which the history knows as `index`.
+    pub fn new(index: FileIndex, name: &str) -> FileReader {
+        FileReader {
+            index,
+            name: name.to_owned(),
+            lines: LineSplitter::default(),
+            block: None,
+            after_end_of_section: false,
+            evidence: Evidence::default(),
+            head: Vec::new(),
+            bytes: 0,
+            line_count: 0,
+            records: 0,
+            unknown: 0,
+            skipped: 0,
+            first: None,
+            last: None,
+            diagnostics: Vec::new(),
+            diagnostics_omitted: 0,
+        }
+    }
+
+    /// Reads the next chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8], history: &mut History) {
+        self.bytes += chunk.len() as u64;
+        if self.head.len() < 16 {
+            let wanted = (16 - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..wanted]);
+        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.feed(chunk, |piece| self.piece(piece, history));
+        self.lines = lines;
+    }
+
+    /// Records read so far, for progress reports.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Ends the file.
+    pub fn finish(mut self, history: &mut History) -> FinishedFile {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(|piece| self.piece(piece, history));
+        if let Some((start, _)) = self.block.take() {
+            self.skip(start, "the beta-1 network section never closes".into());
+        }
+        let generation = self.evidence.generation();
+        let error = generation.is_none().then(|| self.not_an_export());
+        let time = |t: Option<Timestamp>| t.map(Timestamp::to_rfc3339);
+        FinishedFile {
+            summary: FileSummary {
+                name: self.name,
+                generation,
+                first: time(self.first),
+                last: time(self.last),
+                bytes: self.bytes,
+                lines: self.line_count,
+                records: self.records,
+                skipped: self.skipped,
+                error,
+            },
+            unknown: self.unknown,
+            diagnostics: self.diagnostics,
+            diagnostics_omitted: self.diagnostics_omitted,
+            span: self.first.zip(self.last),
+        }
+    }
+
+    fn not_an_export(&self) -> String {
+        const EXPECTED: &str = "expected an App Privacy Report export (the .ndjson file from Settings › Privacy & Security › App Privacy Report › Export App Privacy Report)";
+        let name = &self.name;
+        let looks_like = match self.head.as_slice() {
+            [] => return format!("{name} is empty; {EXPECTED}"),
+            [0x89, b'P', b'N', b'G', ..] => Some("a PNG image"),
+            [0xFF, 0xD8, 0xFF, ..] => Some("a JPEG image"),
+            [_, _, _, _, b'f', b't', b'y', b'p', ..] => Some("a HEIC image or MP4/MOV video"),
+            [b'%', b'P', b'D', b'F', ..] => Some("a PDF document"),
+            [b'P', b'K', 3, 4, ..] => Some("a zip archive"),
+            [b'G', b'I', b'F', b'8', ..] => Some("a GIF image"),
+            _ => None,
+        };
+        match looks_like {
+            Some(kind) => format!("{name} looks like {kind}, not an export; {EXPECTED}"),
+            None if self.unknown > 0 => format!(
+                "{name} holds JSON, but none of its {} lines is an access or network activity record; {EXPECTED}",
+                self.line_count
+            ),
+            None => format!(
+                "{name} is not an export: none of its {} lines is an access or network activity record; {EXPECTED}",
+                self.line_count
+            ),
+        }
+    }
+
+    fn piece(&mut self, piece: Piece<'_>, history: &mut History) {
+        match piece {
+            Piece::TooLong(line, length) => {
+                self.line_count = line;
+                self.skip(line, format!("the line is {length} bytes long, more than the {MAX_LINE}-byte limit"));
+            }
+            Piece::Line(line, bytes) => {
+                self.line_count = line;
+                self.line(line, bytes, history);
+            }
+        }
+    }
+
+    fn line(&mut self, line: u64, mut bytes: &[u8], history: &mut History) {
+        if line == 1 {
+            bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        }
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if let Some((_, block)) = &mut self.block {
+            let mut items = Vec::new();
+            block.read_line(line, bytes, |item| items.push(item));
+            for item in items {
+                self.block_item(item, history);
+            }
+            return;
+        }
+        let trimmed = bytes.trim_ascii();
+        if trimmed.is_empty() {
+            return;
+        }
+        if self.after_end_of_section && trimmed == b"{" {
+            self.evidence.beta1_block = true;
+            let mut block = Beta1Block::default();
+            block.read_line(line, bytes, |_| {});
+            self.block = Some((line, block));
+            return;
+        }
+        match decode_line(bytes) {
+            Ok(record) => self.record(record, line, history),
+            Err(error) => self.skip(line, error.0),
+        }
+    }
+
+    fn block_item(&mut self, item: BlockItem, history: &mut History) {
+        match item {
+            BlockItem::End => self.block = None,
+            BlockItem::Record { line, result: Ok(network) } => self.record(Line::Network(network), line, history),
+            BlockItem::Record { line, result: Err(error) } => self.skip(line, error.0),
+        }
+    }
+
+    fn record(&mut self, record: Line<'_>, line: u64, history: &mut History) {
+        let origin = Origin { file: self.index, line };
+        match record {
+            Line::Access(access) => {
+                let Some(time) = self.time(line, "timeStamp", &access.time_stamp) else { return };
+                self.evidence.typed_access = true;
+                self.evidence.access_count |= access.access_count.is_some();
+                history.add_access(&access, time, origin);
+                self.counted(time, time);
+            }
+            Line::Network(network) => {
+                let Some(last) = self.time(line, "timeStamp", &network.time_stamp) else { return };
+                let Some(first) = self.time(line, "firstTimeStamp", &network.first_time_stamp) else { return };
+                if network.typed {
+                    self.evidence.typed_network = true;
+                } else if !self.evidence.beta1_block {
+                    self.evidence.untyped_network = true;
+                }
+                self.evidence.ios15_2_network_keys |=
+                    network.domain_classification.is_some() || network.context_verification_type.is_some();
+                history.add_network(&network, first, last, self.index);
+                self.counted(first.min(last), first.max(last));
+            }
+            Line::Event(event) => {
+                let Some(time) = self.time(line, "timestamp", &event.time_stamp) else { return };
+                self.evidence.events = true;
+                history.add_event(&event, time, origin);
+                self.counted(time, time);
+            }
+            Line::Marker(marker) => {
+                self.evidence.markers = true;
+                match marker {
+                    Marker::AccessMetadata { version } => self.evidence.access_metadata_version = version,
+                    Marker::EndOfSection => self.after_end_of_section = true,
+                    Marker::NetworkMetadata | Marker::Other => {}
+                }
+            }
+            Line::Unknown => self.unknown += 1,
+        }
+    }
+
+    fn time(&mut self, line: u64, key: &str, text: &str) -> Option<Timestamp> {
+        let time = Timestamp::parse(text);
+        if time.is_none() {
+            self.skip(line, format!("{key} {} is not an RFC 3339 time", quoted(text)));
+        }
+        time
+    }
+
+    fn counted(&mut self, first: Timestamp, last: Timestamp) {
+        self.records += 1;
+        self.first = Some(self.first.map_or(first, |t| t.min(first)));
+        self.last = Some(self.last.map_or(last, |t| t.max(last)));
+    }
+
+    fn skip(&mut self, line: u64, message: String) {
+        self.skipped += 1;
+        if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
+            self.diagnostics.push(Diagnostic { file: self.name.clone(), line, message });
+        } else {
+            self.diagnostics_omitted += 1;
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The report: the one structure the CLI prints as JSON and the page renders.
+//!
+//! Serialize-only wire types. Key names and meanings are a stable contract, documented in
+//! the README ("JSON report"); `tests/report_contract.rs` checks the shape from outside with
+//! its own types. Times are RFC 3339 strings in the record's own offset; durations are
+//! seconds with millisecond precision.
+
+use serde::Serialize;
+
+/// Everything computed from one run over one or more files.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Record totals over all export files.
+    pub records: RecordCounts,
+    /// Each file given, in the order given.
+    pub files: Vec<FileSummary>,
+    /// First and last time of any kept record; `null` when nothing was kept.
+    pub period: Option<Period>,
+    /// The settings these results were computed with.
+    pub options: OptionsUsed,
+    /// Per app, sorted by bundle ID.
+    pub apps: Vec<AppSummary>,
+    /// Per domain (lower-cased), most hits first.
+    pub domains: Vec<DomainSummary>,
+    /// Per website (`context`) that made connections, most hits first.
+    pub websites: Vec<WebsiteSummary>,
+    /// Findings, third-party apps first, then by rule and count.
+    pub findings: Vec<Finding>,
+    /// Lines that were skipped or look wrong, per file in order (at most 500 per file).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics beyond the per-file limit, counted but not listed.
+    pub diagnostics_omitted: u64,
+}
+
+/// Record totals. `access` and `network` count the records kept after deduplication.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct RecordCounts {
+    /// Kept access records (each begin and each end counts one).
+    pub access: u64,
+    /// Kept network records.
+    pub network: u64,
+    /// Kept beta access events (no duration).
+    pub events: u64,
+    /// JSON objects of an unknown record type.
+    pub unknown: u64,
+    /// Copies dropped by deduplication.
+    pub duplicates: u64,
+    /// Non-blank lines that were neither a usable record nor structure.
+    pub skipped: u64,
+}
+
+/// The format generation of one file, inferred from the keys present.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generation {
+    /// iOS 15 beta 1: markers and a pretty-printed network section.
+    Ios15Beta1,
+    /// iOS 15 beta 2: markers, NDJSON records without `type`.
+    Ios15Beta2,
+    /// iOS 15 beta 3 to 15.1: typed NDJSON, network records without the 15.2 keys.
+    Ios15_0,
+    /// iOS 15.2 to 17: network records with `contextVerificationType`/`domainClassification`.
+    Ios15_2,
+    /// Typed access records without `accessCount` and no network record: 15.0 to 17.
+    Ios15To17,
+    /// iOS 18 and later: access records with `accessCount`.
+    Ios18,
+}
+
+impl Generation {
+    /// The id used in the JSON report, e.g. `ios15.2-17`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Generation::Ios15Beta1 => "ios15-beta1",
+            Generation::Ios15Beta2 => "ios15-beta2",
+            Generation::Ios15_0 => "ios15.0-15.1",
+            Generation::Ios15_2 => "ios15.2-17",
+            Generation::Ios15To17 => "ios15-17",
+            Generation::Ios18 => "ios18+",
+        }
+    }
+}
+
+impl Serialize for Generation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileSummary {
+    /// The name the file was given as.
+    pub name: String,
+    /// The format generation; `null` when the file is not an export.
+    pub generation: Option<Generation>,
+    /// First record time in this file.
+    pub first: Option<String>,
+    /// Last record time in this file.
+    pub last: Option<String>,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Lines read.
+    pub lines: u64,
+    /// Records read (before deduplication against other files).
+    pub records: u64,
+    /// Lines skipped in this file.
+    pub skipped: u64,
+    /// Why the file is not an export; `null` when it is one.
+    pub error: Option<String>,
+}
+
+/// A span of time.
+#[derive(Clone, Debug, Serialize)]
+pub struct Period {
+    /// Start, RFC 3339.
+    pub first: String,
+    /// End, RFC 3339.
+    pub last: String,
+    /// Local calendar days from the first to the last record, counting both.
+    pub days: u64,
+}
+
+/// The settings used.
+#[derive(Clone, Debug, Serialize)]
+pub struct OptionsUsed {
+    /// Quiet hours as `HH:MM-HH:MM`, local time, start included, end excluded.
+    pub quiet_hours: String,
+    /// Thresholds of the finding rules.
+    pub thresholds: Thresholds,
+}
+
+/// Thresholds of the finding rules (see the README, "Findings").
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Thresholds {
+    /// `quiet_hours_access`: at least this many quiet-hours intervals.
+    pub quiet_hours_min: u64,
+    /// `frequent_access`: at least this many intervals per day on average.
+    pub frequent_per_day: f64,
+    /// `long_access`: an interval at least this long, in seconds.
+    pub long_seconds: f64,
+}
+
+/// One app (an `accessor.identifier` or a network `bundleID`).
+#[derive(Clone, Debug, Serialize)]
+pub struct AppSummary {
+    /// The bundle ID exactly as written in the file.
+    pub bundle_id: String,
+    /// Per data category, sorted by category name.
+    pub access: Vec<CategorySummary>,
+    /// Network activity; all zero when the app made no connections.
+    pub network: AppNetwork,
+}
+
+/// One app × data category.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategorySummary {
+    /// `photos`, `contacts`, `location`, … as written.
+    pub category: String,
+    /// Complete intervals (a begin and an end).
+    pub intervals: u64,
+    /// Begins without an end (still running at export).
+    pub open: u64,
+    /// Ends without a begin (the begin fell outside the export window).
+    pub orphan_ends: u64,
+    /// Pairs whose end is earlier than their begin (not counted as intervals).
+    pub inverted: u64,
+    /// Beta access events (single moments).
+    pub events: u64,
+    /// Sum of interval durations.
+    pub total_seconds: f64,
+    /// Longest interval.
+    pub max_seconds: f64,
+    /// Intervals that began within quiet hours.
+    pub quiet_hours: u64,
+    /// Intervals made through a system picker (`outOfProcess`).
+    pub out_of_process: u64,
+    /// Earliest time of any record of this app × category.
+    pub first: Option<String>,
+    /// Latest time of any record of this app × category.
+    pub last: Option<String>,
+    /// Intervals by the local hour of day their begin falls in (24 numbers).
+    pub by_hour: Vec<u64>,
+    /// Intervals per local calendar day of their begin, in date order.
+    pub by_day: Vec<DayCount>,
+    /// Every interval as `[begin UTC ms, end UTC ms, begin offset minutes, end offset
+    /// minutes]`, in order of begin.
+    pub timeline: Vec<[i64; 4]>,
+    /// Open begins as `[UTC ms, offset minutes]`.
+    pub open_since: Vec<[i64; 2]>,
+    /// Beta events as `[UTC ms, offset minutes]`.
+    pub event_times: Vec<[i64; 2]>,
+}
+
+/// A count on one local calendar day.
+#[derive(Clone, Debug, Serialize)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`
+    pub date: String,
+    /// Intervals that began that day.
+    pub intervals: u64,
+}
+
+/// One app's network activity.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AppNetwork {
+    /// Distinct domains (case-insensitive).
+    pub domains: u64,
+    /// Sum of `hits` (an upper bound when `hits_upper_bound`).
+    pub hits: u64,
+    /// Windows of different exports overlap for some domain, so `hits` may count some twice.
+    pub hits_upper_bound: bool,
+    /// Hits of `AppInitiated` records.
+    pub app_initiated_hits: u64,
+    /// Hits of `NonAppInitiated` records (websites and user-initiated loads).
+    pub website_hits: u64,
+    /// Distinct domains Apple flags (`domainType` 1).
+    pub flagged_domains: u64,
+    /// Per domain, most hits first.
+    pub by_domain: Vec<AppDomain>,
+}
+
+/// One app × domain.
+#[derive(Clone, Debug, Serialize)]
+pub struct AppDomain {
+    /// Lower-cased domain or IP literal.
+    pub domain: String,
+    /// Sum of `hits`.
+    pub hits: u64,
+    /// See [`AppNetwork::hits_upper_bound`].
+    pub hits_upper_bound: bool,
+    /// Apple flagged it in at least one record.
+    pub flagged: bool,
+    /// Apple's `domainOwner` (the most frequent non-empty one), or empty.
+    pub owner: String,
+    /// Hits of `AppInitiated` records.
+    pub app_initiated_hits: u64,
+    /// Hits of `NonAppInitiated` records.
+    pub website_hits: u64,
+    /// Websites (`context`) that made these connections.
+    pub contexts: Vec<String>,
+    /// Earliest `firstTimeStamp`.
+    pub first: String,
+    /// Latest `timeStamp`.
+    pub last: String,
+}
+
+/// One domain across apps.
+#[derive(Clone, Debug, Serialize)]
+pub struct DomainSummary {
+    /// Lower-cased domain or IP literal.
+    pub domain: String,
+    /// The domain is an IPv4 or IPv6 literal.
+    pub ip_literal: bool,
+    /// Apps that contacted it, sorted.
+    pub apps: Vec<String>,
+    /// Sum of `hits` over apps.
+    pub hits: u64,
+    /// See [`AppNetwork::hits_upper_bound`].
+    pub hits_upper_bound: bool,
+    /// Apple flagged it in at least one record.
+    pub flagged: bool,
+    /// Apple's `domainOwner` (the most frequent non-empty one), or empty.
+    pub owner: String,
+}
+
+/// One website (`context`) and the connections it made.
+#[derive(Clone, Debug, Serialize)]
+pub struct WebsiteSummary {
+    /// The `context` value.
+    pub site: String,
+    /// Sum of `hits`.
+    pub hits: u64,
+    /// Apps it was seen in (usually browsers), sorted.
+    pub apps: Vec<String>,
+    /// Domains it contacted, sorted.
+    pub domains: Vec<String>,
+    /// Of those, domains Apple flags.
+    pub flagged_domains: u64,
+}
+
+/// A notable pattern, with its evidence and context.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    /// Stable rule id: `quiet_hours_access`, `frequent_access`, `long_access`, `flagged_domains`.
+    pub rule: &'static str,
+    /// The app.
+    pub bundle_id: String,
+    /// The data category, or `null` for rules not about one.
+    pub category: Option<String>,
+    /// The rule's main number (see the README for each rule).
+    pub count: u64,
+    /// The bundle ID is Apple's own (`com.apple.`).
+    pub apple: bool,
+    /// Numbers and names the sentence is made of, for rendering in any language.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// A few intervals that show it, longest first.
+    pub evidence: Vec<Evidence>,
+    /// The finding in plain English.
+    pub text: String,
+}
+
+/// One interval cited as evidence.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    /// Begin, RFC 3339 in its own offset.
+    pub begin: String,
+    /// End, RFC 3339 in its own offset.
+    pub end: String,
+    /// Duration.
+    pub seconds: f64,
+}
+
+/// A problem with one line of one file.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file's name.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// What is wrong, in English.
+    pub message: String,
+}

@@ -1,0 +1,348 @@
+//! From the merged history to per-app, per-domain and per-website summaries.
+
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::cmp::Reverse;
+use std::net::IpAddr;
+
+use rustc_hash::FxHashMap;
+
+use crate::history::{AccessEnd, FileIndex, History, Name, NetworkRecord};
+use crate::options::Options;
+use crate::report::{AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, Diagnostic, DomainSummary, WebsiteSummary};
+use crate::time::{format_day, Timestamp};
+
+/// An app × category before it is written out.
+#[derive(Default)]
+struct CategoryRecords {
+    intervals: Vec<(Timestamp, Timestamp, bool)>,
+    open: Vec<Timestamp>,
+    orphan_ends: Vec<Timestamp>,
+    inverted: u64,
+    events: Vec<Timestamp>,
+}
+
+/// The summaries of [`History`] for one set of options.
+pub struct Summaries {
+    /// Per app, sorted by bundle ID.
+    pub apps: Vec<AppSummary>,
+    /// Per domain, most hits first.
+    pub domains: Vec<DomainSummary>,
+    /// Per website, most hits first.
+    pub websites: Vec<WebsiteSummary>,
+    /// Problems found while pairing (an end before its begin, a pair naming two apps).
+    pub pairing_diagnostics: Vec<Diagnostic>,
+}
+
+/// Summarises the history; `file_names` names the files by index for diagnostics.
+pub fn summarize(history: &History, options: &Options, file_names: &[String]) -> Summaries {
+    let mut pairing_diagnostics = Vec::new();
+    let mut by_category: FxHashMap<(Name, Name), CategoryRecords> = FxHashMap::default();
+    let mut diagnose = |end: &AccessEnd, message: &str| {
+        pairing_diagnostics.push(Diagnostic {
+            file: file_names.get(usize::from(end.origin.file)).cloned().unwrap_or_default(),
+            line: end.origin.line,
+            message: message.to_owned(),
+        });
+    };
+    for pair in history.access.values() {
+        match (pair.begin, pair.end) {
+            (Some(begin), Some(end)) => {
+                if (begin.app, begin.category) != (end.app, end.category) {
+                    diagnose(&end, "this intervalEnd names another app or category than its intervalBegin; the begin's are used");
+                }
+                let records = by_category.entry((begin.app, begin.category)).or_default();
+                if end.time.utc_ms() < begin.time.utc_ms() {
+                    diagnose(&end, "this intervalEnd is earlier than its intervalBegin; the pair is not counted as an interval");
+                    records.inverted += 1;
+                } else {
+                    records.intervals.push((begin.time, end.time, begin.out_of_process || end.out_of_process));
+                }
+            }
+            (Some(begin), None) => by_category.entry((begin.app, begin.category)).or_default().open.push(begin.time),
+            (None, Some(end)) => by_category.entry((end.app, end.category)).or_default().orphan_ends.push(end.time),
+            (None, None) => {}
+        }
+    }
+    for event in history.events.values().flatten() {
+        by_category.entry((event.app, event.category)).or_default().events.push(event.time);
+    }
+    pairing_diagnostics.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+
+    let network = NetworkSummaries::new(history);
+    let names = &history.names;
+    let mut apps: BTreeMap<&str, AppSummary> = BTreeMap::new();
+    for ((app, category), records) in by_category {
+        app_entry(&mut apps, names.text(app)).access.push(category_summary(names.text(category), records, options));
+    }
+    for (app, app_network) in network.apps {
+        app_entry(&mut apps, names.text(app)).network = app_network;
+    }
+    let mut apps: Vec<AppSummary> = apps.into_values().collect();
+    for app in &mut apps {
+        app.access.sort_by(|a, b| a.category.cmp(&b.category));
+    }
+    Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics }
+}
+
+fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n str) -> &'m mut AppSummary {
+    apps.entry(bundle_id).or_insert_with(|| AppSummary {
+        bundle_id: bundle_id.to_owned(),
+        access: Vec::new(),
+        network: AppNetwork::default(),
+    })
+}
+
+fn category_summary(category: &str, mut records: CategoryRecords, options: &Options) -> CategorySummary {
+    records.intervals.sort_unstable();
+    records.open.sort_unstable();
+    records.orphan_ends.sort_unstable();
+    records.events.sort_unstable();
+    let mut by_hour = vec![0u64; 24];
+    let mut by_day: BTreeMap<i64, u64> = BTreeMap::new();
+    let (mut total_ms, mut max_ms, mut quiet_hours, mut out_of_process) = (0i64, 0i64, 0u64, 0u64);
+    for &(begin, end, picker) in &records.intervals {
+        let duration = end.utc_ms() - begin.utc_ms();
+        total_ms += duration;
+        max_ms = max_ms.max(duration);
+        quiet_hours += u64::from(options.quiet_hours.contains(begin.local_minute_of_day()));
+        out_of_process += u64::from(picker);
+        by_hour[usize::from(begin.local_minute_of_day() / 60)] += 1;
+        *by_day.entry(begin.local_day()).or_default() += 1;
+    }
+    let all_times = records
+        .intervals
+        .iter()
+        .flat_map(|&(begin, end, _)| [begin, end])
+        .chain(records.open.iter().copied())
+        .chain(records.orphan_ends.iter().copied())
+        .chain(records.events.iter().copied());
+    let (first, last) = all_times.fold((None, None), |(first, last): (Option<Timestamp>, Option<Timestamp>), t| {
+        (Some(first.map_or(t, |f| f.min(t))), Some(last.map_or(t, |l| l.max(t))))
+    });
+    let moment = |t: &Timestamp| [t.utc_ms(), i64::from(t.offset_minutes())];
+    CategorySummary {
+        category: category.to_owned(),
+        intervals: records.intervals.len() as u64,
+        open: records.open.len() as u64,
+        orphan_ends: records.orphan_ends.len() as u64,
+        inverted: records.inverted,
+        events: records.events.len() as u64,
+        total_seconds: total_ms as f64 / 1000.0,
+        max_seconds: max_ms as f64 / 1000.0,
+        quiet_hours,
+        out_of_process,
+        first: first.map(Timestamp::to_rfc3339),
+        last: last.map(Timestamp::to_rfc3339),
+        by_hour,
+        by_day: by_day.into_iter().map(|(day, intervals)| DayCount { date: format_day(day), intervals }).collect(),
+        timeline: records
+            .intervals
+            .iter()
+            .map(|(begin, end, _)| {
+                [begin.utc_ms(), end.utc_ms(), i64::from(begin.offset_minutes()), i64::from(end.offset_minutes())]
+            })
+            .collect(),
+        open_since: records.open.iter().map(moment).collect(),
+        event_times: records.events.iter().map(moment).collect(),
+    }
+}
+
+/// Network records grouped by app × lower-cased domain, then rolled up three ways.
+struct NetworkSummaries {
+    apps: BTreeMap<Name, AppNetwork>,
+    domains: Vec<DomainSummary>,
+    websites: Vec<WebsiteSummary>,
+}
+
+impl NetworkSummaries {
+    fn new(history: &History) -> NetworkSummaries {
+        let names = &history.names;
+        let mut groups: BTreeMap<(Name, String), Vec<(&NetworkRecord, &[FileIndex])>> = BTreeMap::new();
+        for (record, files) in &history.network {
+            let domain = names.text(record.domain).to_ascii_lowercase();
+            groups.entry((record.app, domain)).or_default().push((record, files));
+        }
+        let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();
+        let mut domains: BTreeMap<String, DomainSummary> = BTreeMap::new();
+        let mut domain_owners: BTreeMap<String, BTreeMap<&str, u64>> = BTreeMap::new();
+        let mut websites: BTreeMap<&str, (u64, BTreeSet<&str>, BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+        for ((app, domain), records) in groups {
+            let upper_bound = windows_overlap_across_exports(&records);
+            let mut owners: BTreeMap<&str, u64> = BTreeMap::new();
+            let mut entry = AppDomain {
+                domain: domain.clone(),
+                hits: 0,
+                hits_upper_bound: upper_bound,
+                flagged: false,
+                owner: String::new(),
+                app_initiated_hits: 0,
+                website_hits: 0,
+                contexts: Vec::new(),
+                first: String::new(),
+                last: String::new(),
+            };
+            let mut contexts = BTreeSet::new();
+            let (mut first, mut last) = (records[0].0.first, records[0].0.last);
+            for (record, _) in &records {
+                entry.hits = entry.hits.saturating_add(record.hits);
+                entry.flagged |= record.domain_type == 1;
+                match names.text(record.initiated_type) {
+                    "AppInitiated" => entry.app_initiated_hits = entry.app_initiated_hits.saturating_add(record.hits),
+                    "NonAppInitiated" => entry.website_hits = entry.website_hits.saturating_add(record.hits),
+                    _ => {}
+                }
+                let owner = names.text(record.owner);
+                if !owner.is_empty() {
+                    *owners.entry(owner).or_default() += 1;
+                    *domain_owners.entry(domain.clone()).or_default().entry(owner).or_default() += 1;
+                }
+                let context = names.text(record.context);
+                if !context.is_empty() {
+                    contexts.insert(context);
+                    let site = websites.entry(context).or_default();
+                    site.0 = site.0.saturating_add(record.hits);
+                    site.1.insert(names.text(app));
+                    site.2.insert(domain.clone());
+                    if record.domain_type == 1 {
+                        site.3.insert(domain.clone());
+                    }
+                }
+                first = first.min(record.first);
+                last = last.max(record.last);
+            }
+            entry.owner = most_frequent(&owners);
+            entry.contexts = contexts.into_iter().map(str::to_owned).collect();
+            entry.first = first.to_rfc3339();
+            entry.last = last.to_rfc3339();
+
+            let summary = domains.entry(domain.clone()).or_insert_with(|| DomainSummary {
+                ip_literal: is_ip_literal(&domain),
+                domain: domain.clone(),
+                apps: Vec::new(),
+                hits: 0,
+                hits_upper_bound: false,
+                flagged: false,
+                owner: String::new(),
+            });
+            summary.apps.push(names.text(app).to_owned());
+            summary.hits = summary.hits.saturating_add(entry.hits);
+            summary.hits_upper_bound |= upper_bound;
+            summary.flagged |= entry.flagged;
+
+            let app_network = apps.entry(app).or_default();
+            app_network.domains += 1;
+            app_network.hits = app_network.hits.saturating_add(entry.hits);
+            app_network.hits_upper_bound |= upper_bound;
+            app_network.app_initiated_hits = app_network.app_initiated_hits.saturating_add(entry.app_initiated_hits);
+            app_network.website_hits = app_network.website_hits.saturating_add(entry.website_hits);
+            app_network.flagged_domains += u64::from(entry.flagged);
+            app_network.by_domain.push(entry);
+        }
+        for app_network in apps.values_mut() {
+            app_network.by_domain.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
+        }
+        let mut domains: Vec<DomainSummary> = domains
+            .into_values()
+            .map(|mut summary| {
+                summary.apps.sort();
+                summary.owner = domain_owners.get(&summary.domain).map(most_frequent).unwrap_or_default();
+                summary
+            })
+            .collect();
+        domains.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
+        let mut websites: Vec<WebsiteSummary> = websites
+            .into_iter()
+            .map(|(site, (hits, apps, domains, flagged))| WebsiteSummary {
+                site: site.to_owned(),
+                hits,
+                apps: apps.into_iter().map(str::to_owned).collect(),
+                domains: domains.into_iter().collect(),
+                flagged_domains: flagged.len() as u64,
+            })
+            .collect();
+        websites.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
+        NetworkSummaries { apps, domains, websites }
+    }
+}
+
+/// The most frequent key, the alphabetically first among equals; empty when there is none.
+fn most_frequent(counts: &BTreeMap<&str, u64>) -> String {
+    let mut best: Option<(&str, u64)> = None;
+    for (&key, &count) in counts {
+        if best.is_none_or(|(_, top)| count > top) {
+            best = Some((key, count));
+        }
+    }
+    best.map(|(key, _)| key.to_owned()).unwrap_or_default()
+}
+
+/// Whether `domain` is an IPv4 or IPv6 literal (an IPv6 zone such as `%en0` allowed).
+pub fn is_ip_literal(domain: &str) -> bool {
+    let bare = domain.trim_start_matches('[').trim_end_matches(']');
+    let bare = bare.split_once('%').map_or(bare, |(address, _)| address);
+    bare.parse::<IpAddr>().is_ok()
+}
+
+/// Whether two records' windows `[firstTimeStamp, timeStamp]` overlap while no export holds
+/// both: then their hits may count the same connections twice.
+///
+/// A sweep over the records by start time, O(n log n): records read from one file are
+/// counted per file; the rare records found in several files are compared directly.
+fn windows_overlap_across_exports(records: &[(&NetworkRecord, &[FileIndex])]) -> bool {
+    let mut order: Vec<&(&NetworkRecord, &[FileIndex])> = records.iter().collect();
+    order.sort_by_key(|(record, _)| record.first);
+    let mut ending: BinaryHeap<Reverse<(Timestamp, usize)>> = BinaryHeap::new();
+    let mut single_per_file: FxHashMap<FileIndex, usize> = FxHashMap::default();
+    let mut single_total = 0usize;
+    let mut multi: Vec<usize> = Vec::new();
+    for (index, (record, files)) in order.iter().enumerate() {
+        while let Some(&Reverse((end, done))) = ending.peek() {
+            if end >= record.first {
+                break;
+            }
+            ending.pop();
+            match order[done].1 {
+                [file] => {
+                    *single_per_file.entry(*file).or_default() -= 1;
+                    single_total -= 1;
+                }
+                _ => multi.retain(|&m| m != done),
+            }
+        }
+        let shared_singles: usize = files.iter().map(|f| single_per_file.get(f).copied().unwrap_or(0)).sum();
+        if single_total > shared_singles {
+            return true;
+        }
+        if multi.iter().any(|&m| !shares_a_file(order[m].1, files)) {
+            return true;
+        }
+        ending.push(Reverse((record.last.max(record.first), index)));
+        match files {
+            [file] => {
+                *single_per_file.entry(*file).or_default() += 1;
+                single_total += 1;
+            }
+            _ => multi.push(index),
+        }
+    }
+    false
+}
+
+fn shares_a_file(a: &[FileIndex], b: &[FileIndex]) -> bool {
+    a.iter().any(|file| b.binary_search(file).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_ip_literals() {
+        for literal in ["8.8.8.8", "2001:4860:4860::8888", "fe80::1%en0", "[::1]", "224.0.0.251"] {
+            assert!(is_ip_literal(literal), "{literal}");
+        }
+        for name in ["google.com", "1.2.3.4.mmbiz.qpic.cn", "", "999.1.1.1"] {
+            assert!(!is_ip_literal(name), "{name}");
+        }
+    }
+}
