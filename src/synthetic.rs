@@ -94,61 +94,156 @@ const HABITS: &[AccessHabit] = &[
     habit("com.apple.facetime", "screenRecording", 0.3, 0.0, (30.0, 900.0)),
 ];
 
-/// A domain an app contacts, how often a day, and what Apple says about it.
+/// A domain an app contacts, how often a day, and what Apple says about it (an owner is
+/// given only for domains Apple flags, `domainType` 1).
 struct Contact {
-    app: &'static str,
-    domain: &'static str,
+    app: String,
+    domain: String,
     per_day: f64,
     owner: &'static str,
-    context: &'static str,
+    context: String,
     by_app: bool,
 }
 
-const fn contact(app: &'static str, domain: &'static str, per_day: f64) -> Contact {
-    Contact { app, domain, per_day, owner: "", context: "", by_app: true }
-}
+/// (app, domain, per day, owner if flagged, website context).
+type ContactRow = (&'static str, &'static str, f64, &'static str, &'static str);
 
-const fn flagged(app: &'static str, domain: &'static str, per_day: f64, owner: &'static str) -> Contact {
-    Contact { app, domain, per_day, owner, context: "", by_app: true }
-}
-
-const fn website(domain: &'static str, per_day: f64, owner: &'static str, context: &'static str) -> Contact {
-    Contact { app: "com.apple.mobilesafari", domain, per_day, owner, context, by_app: false }
-}
-
-/// The synthetic phone's network activity (flagged = an owner is given, `domainType` 1).
-const CONTACTS: &[Contact] = &[
-    contact("com.tencent.xin", "dns.weixin.qq.com", 60.0),
-    contact("com.tencent.xin", "long.weixin.qq.com", 120.0),
-    contact("com.tencent.xin", "szextshort.weixin.qq.com", 40.0),
-    contact("com.tencent.xin", "mmbiz.qpic.cn", 30.0),
-    contact("com.tencent.xin", "wx.qlogo.cn", 25.0),
-    contact("com.tencent.xin", "183.3.226.35", 5.0),
-    contact("com.tencent.mqq", "msfwifi.3g.qq.com", 50.0),
-    contact("com.tencent.mqq", "pgdt.gtimg.cn", 10.0),
-    contact("com.taobao.taobao4iphone", "gw.alicdn.com", 80.0),
-    contact("com.taobao.taobao4iphone", "amdc.m.taobao.com", 30.0),
-    flagged("com.taobao.taobao4iphone", "h-adashx.ut.taobao.com", 20.0, "Alibaba Group"),
-    contact("com.burbn.instagram", "i.instagram.com", 100.0),
-    contact("com.burbn.instagram", "scontent-hkg4-1.cdninstagram.com", 200.0),
-    flagged("com.burbn.instagram", "graph.facebook.com", 40.0, "Facebook, Inc."),
-    contact("com.burbn.instagram", "D3097B24-AB12-4C55-9F11-0A1B2C3D4E5F-netseer-ipaddr-assoc.xz.fbcdn.net", 2.0),
-    contact("net.whatsapp.WhatsApp", "g.whatsapp.net", 50.0),
-    contact("net.whatsapp.WhatsApp", "mmg.whatsapp.net", 20.0),
-    contact("net.whatsapp.WhatsApp", "2a03:2880:f21f:c5:face:b00c:0:167", 3.0),
-    contact("com.zhiliaoapp.musically", "api16-normal-c-useast1a.tiktokv.com", 80.0),
-    contact("com.zhiliaoapp.musically", "log16-normal-c-useast1a.tiktokv.com", 40.0),
-    flagged("com.zhiliaoapp.musically", "analytics.tiktok.com", 10.0, "ByteDance Ltd."),
-    contact("com.alipay.iphoneclient", "mobilegw.alipay.com", 40.0),
-    contact("com.apple.weather", "weatherkit.apple.com", 30.0),
-    flagged("com.kiloo.subwaysurfers", "ms.applovin.com", 30.0, "AppLovin Corporation"),
-    flagged("com.kiloo.subwaysurfers", "app-measurement.com", 10.0, "Google LLC"),
-    Contact { context: "googlesyndication.com", ..flagged("com.kiloo.subwaysurfers", "googleads.g.doubleclick.net", 5.0, "Google LLC") },
-    website("www.nytimes.com", 20.0, "", "nytimes.com"),
-    website("securepubads.g.doubleclick.net", 15.0, "Google LLC", "nytimes.com"),
-    website("www.zhihu.com", 30.0, "", "zhihu.com"),
-    website("hm.baidu.com", 5.0, "Baidu", "zhihu.com"),
+/// The planted network activity: Chinese apps and their own servers, Western SDKs, an IP
+/// literal of each kind, a mixed-case host, and web-view ads with a context.
+const CONTACTS: &[ContactRow] = &[
+    ("com.tencent.xin", "dns.weixin.qq.com", 60.0, "", ""),
+    ("com.tencent.xin", "long.weixin.qq.com", 120.0, "", ""),
+    ("com.tencent.xin", "szextshort.weixin.qq.com", 40.0, "", ""),
+    ("com.tencent.xin", "mmbiz.qpic.cn", 30.0, "", ""),
+    ("com.tencent.xin", "wx.qlogo.cn", 25.0, "", ""),
+    ("com.tencent.xin", "183.3.226.35", 5.0, "", ""),
+    ("com.tencent.mqq", "msfwifi.3g.qq.com", 50.0, "", ""),
+    ("com.tencent.mqq", "pgdt.gtimg.cn", 10.0, "", ""),
+    ("com.taobao.taobao4iphone", "gw.alicdn.com", 80.0, "", ""),
+    ("com.taobao.taobao4iphone", "amdc.m.taobao.com", 30.0, "", ""),
+    ("com.taobao.taobao4iphone", "h-adashx.ut.taobao.com", 20.0, "Alibaba Group", ""),
+    ("com.burbn.instagram", "i.instagram.com", 100.0, "", ""),
+    ("com.burbn.instagram", "scontent-hkg4-1.cdninstagram.com", 200.0, "", ""),
+    ("com.burbn.instagram", "graph.facebook.com", 40.0, "Facebook, Inc.", ""),
+    ("com.burbn.instagram", "D3097B24-AB12-4C55-9F11-0A1B2C3D4E5F-netseer-ipaddr-assoc.xz.fbcdn.net", 2.0, "", ""),
+    ("net.whatsapp.WhatsApp", "g.whatsapp.net", 50.0, "", ""),
+    ("net.whatsapp.WhatsApp", "mmg.whatsapp.net", 20.0, "", ""),
+    ("net.whatsapp.WhatsApp", "2a03:2880:f21f:c5:face:b00c:0:167", 3.0, "", ""),
+    ("com.zhiliaoapp.musically", "api16-normal-c-useast1a.tiktokv.com", 80.0, "", ""),
+    ("com.zhiliaoapp.musically", "log16-normal-c-useast1a.tiktokv.com", 40.0, "", ""),
+    ("com.zhiliaoapp.musically", "analytics.tiktok.com", 10.0, "ByteDance Ltd.", ""),
+    ("com.alipay.iphoneclient", "mobilegw.alipay.com", 40.0, "", ""),
+    ("com.apple.weather", "weatherkit.apple.com", 30.0, "", ""),
+    ("com.kiloo.subwaysurfers", "ms.applovin.com", 30.0, "AppLovin Corporation", ""),
+    ("com.kiloo.subwaysurfers", "app-measurement.com", 10.0, "Google LLC", ""),
+    ("com.kiloo.subwaysurfers", "googleads.g.doubleclick.net", 5.0, "Google LLC", "googlesyndication.com"),
 ];
+
+/// Apps of the long tail, each with its own domain; they talk to it and to a few SDKs.
+const LONG_TAIL_APPS: &[(&str, &str)] = &[
+    ("com.spotify.client", "spotify.com"),
+    ("com.netflix.Netflix", "netflix.com"),
+    ("com.ubercab.UberClient", "uber.com"),
+    ("com.airbnb.app", "airbnb.com"),
+    ("com.amazon.Amazon", "amazon.com"),
+    ("com.reddit.Reddit", "reddit.com"),
+    ("com.linkedin.LinkedIn", "linkedin.com"),
+    ("com.microsoft.Office.Outlook", "outlook.office.com"),
+    ("com.duolingo.DuolingoMobile", "duolingo.com"),
+    ("com.sina.weibo", "weibo.cn"),
+    ("com.xingin.discover", "xiaohongshu.com"),
+    ("com.360buy.jdmobile", "jd.com"),
+    ("com.xunmeng.pinduoduo", "yangkeduo.com"),
+    ("com.baidu.BaiduMobile", "baidu.com"),
+    ("com.autonavi.amap", "amap.com"),
+    ("com.meituan.imeituan", "meituan.com"),
+    ("com.ss.iphone.ugc.Aweme", "douyin.com"),
+    ("com.jiangjia.gif", "kuaishou.com"),
+    ("com.bilibili.app.in", "bilibili.com"),
+    ("com.netease.cloudmusic", "music.163.com"),
+    ("com.zhihu.ios", "zhihu.com"),
+    ("com.didiglobal.passenger", "didiglobal.com"),
+    ("com.nike.omega", "nike.com"),
+    ("com.strava.stravaride", "strava.com"),
+    ("com.yelp.yelpiphone", "yelp.com"),
+    ("com.booking.BookingApp", "booking.com"),
+    ("com.paypal.PPClient", "paypal.com"),
+    ("com.google.GoogleMobile", "google.com"),
+    ("com.atebits.Tweetie2", "twitter.com"),
+    ("com.pinterest", "pinterest.com"),
+];
+
+/// SDK endpoints apps embed, with Apple's owner where Apple would flag them.
+const SDKS: &[(&str, &str)] = &[
+    ("app-measurement.com", "Google LLC"),
+    ("firebaseinstallations.googleapis.com", ""),
+    ("firebase-settings.crashlytics.com", "Google LLC"),
+    ("graph.facebook.com", "Facebook, Inc."),
+    ("api2.branch.io", "Branch Metrics, Inc."),
+    ("inapps.appsflyer.com", "AppsFlyer Ltd."),
+    ("app.adjust.com", "Adjust GmbH"),
+    ("api.mixpanel.com", "Mixpanel, Inc."),
+    ("api2.amplitude.com", "Amplitude, Inc."),
+    ("o4504.ingest.sentry.io", ""),
+    ("sdk.iad-01.braze.com", "Braze, Inc."),
+    ("api.onesignal.com", ""),
+    ("android.bugly.qq.com", "Tencent Holdings Ltd."),
+    ("ulogs.umeng.com", "Alibaba Group"),
+    ("api.jpush.cn", ""),
+    ("sdk.getui.net", ""),
+    ("api.talkingdata.com", "TalkingData"),
+    ("api-sdk.pangle.io", "ByteDance Ltd."),
+];
+
+const SUBDOMAINS: &[&str] = &["api", "cdn", "img", "static", "gateway", "log", "push", "config", "ws", "media", "auth", "upload", "v1", "edge"];
+
+/// Web sites the phone's browser visits; each pulls in its own hosts and some trackers.
+const SITES: &[&str] = &["nytimes.com", "zhihu.com", "bbc.co.uk", "sina.com.cn", "github.com", "wikipedia.org", "theguardian.com", "weibo.com", "qq.com", "douban.com", "reddit.com", "nzz.ch"];
+
+const TRACKERS: &[(&str, &str)] = &[
+    ("securepubads.g.doubleclick.net", "Google LLC"),
+    ("www.googletagmanager.com", "Google LLC"),
+    ("connect.facebook.net", "Facebook, Inc."),
+    ("hm.baidu.com", "Baidu"),
+    ("cdn.cookielaw.org", ""),
+    ("c.amazon-adsystem.com", "Amazon Technologies, Inc."),
+];
+
+/// The planted contacts plus a long tail drawn from `rng`.
+fn contacts(rng: &mut fastrand::Rng) -> Vec<Contact> {
+    let mut contacts: Vec<Contact> = CONTACTS
+        .iter()
+        .map(|&(app, domain, per_day, owner, context)| Contact {
+            app: app.into(),
+            domain: domain.into(),
+            per_day,
+            owner,
+            context: context.into(),
+            by_app: true,
+        })
+        .collect();
+    for &(app, vendor) in LONG_TAIL_APPS {
+        for _ in 0..rng.usize(6..20) {
+            let domain = format!("{}{}.{vendor}", rng.choice(SUBDOMAINS).unwrap_or(&"api"), rng.u8(1..30));
+            contacts.push(Contact { app: app.into(), domain, per_day: rng.f64() * 30.0, owner: "", context: String::new(), by_app: true });
+        }
+        for _ in 0..rng.usize(1..6) {
+            let &(domain, owner) = rng.choice(SDKS).unwrap_or(&SDKS[0]);
+            contacts.push(Contact { app: app.into(), domain: domain.into(), per_day: rng.f64() * 10.0, owner, context: String::new(), by_app: true });
+        }
+    }
+    for &site in SITES {
+        for _ in 0..rng.usize(4..12) {
+            let domain = format!("{}{}.{site}", rng.choice(SUBDOMAINS).unwrap_or(&"www"), rng.u8(1..9));
+            contacts.push(Contact { app: "com.apple.mobilesafari".into(), domain, per_day: rng.f64() * 8.0, owner: "", context: site.into(), by_app: false });
+        }
+        for _ in 0..rng.usize(1..4) {
+            let &(domain, owner) = rng.choice(TRACKERS).unwrap_or(&TRACKERS[0]);
+            contacts.push(Contact { app: "com.apple.mobilesafari".into(), domain: domain.into(), per_day: rng.f64() * 6.0, owner, context: site.into(), by_app: false });
+        }
+    }
+    contacts
+}
 
 /// One access interval of the synthetic phone.
 #[derive(Clone, Debug)]
@@ -163,6 +258,7 @@ struct Interval {
 pub struct SyntheticHistory {
     plan: Plan,
     intervals: Vec<Interval>,
+    contacts: Vec<Contact>,
     /// Per contact, the UTC times of its connections, sorted.
     connections: Vec<Vec<i64>>,
 }
@@ -211,7 +307,8 @@ impl SyntheticHistory {
             begin: plan.start_utc_ms - 10 * MINUTE,
             end: plan.start_utc_ms + 20 * MINUTE,
         });
-        let connections = CONTACTS
+        let contacts = contacts(&mut rng);
+        let connections = contacts
             .iter()
             .map(|contact| {
                 let mut times: Vec<i64> = (0..i64::from(plan.days))
@@ -225,7 +322,7 @@ impl SyntheticHistory {
                 times
             })
             .collect();
-        SyntheticHistory { plan: *plan, intervals, connections }
+        SyntheticHistory { plan: *plan, intervals, contacts, connections }
     }
 
     /// The whole history as an export window `[start, end)`, the end being the export time.
@@ -259,7 +356,7 @@ impl SyntheticHistory {
         for (time, is_end, identifier, interval) in lines {
             self.write_access(out, interval, identifier, is_end, time)?;
         }
-        for (contact, times) in CONTACTS.iter().zip(&self.connections) {
+        for (contact, times) in self.contacts.iter().zip(&self.connections) {
             let seen: Vec<i64> = times.iter().copied().filter(|&t| inside(t)).collect();
             if let (Some(&first), Some(&last)) = (seen.first(), seen.last()) {
                 self.write_network(out, contact, seen.len(), first, last)?;
@@ -292,7 +389,7 @@ impl SyntheticHistory {
     fn write_network(&self, out: &mut impl Write, contact: &Contact, hits: usize, first: i64, last: i64) -> io::Result<()> {
         let initiated = if contact.by_app { "AppInitiated" } else { "NonAppInitiated" };
         let domain_type = if contact.owner.is_empty() { 2 } else { 1 };
-        let classification = if crate::summary::is_ip_literal(contact.domain) { 2 } else { 1 };
+        let classification = if crate::summary::is_ip_literal(&contact.domain) { 2 } else { 1 };
         let verification = if contact.context.is_empty() { 0 } else { 2 };
         writeln!(
             out,
