@@ -65,8 +65,8 @@ pub struct Analyzer {
     spans: Vec<(Timestamp, Timestamp)>,
     unknown: u64,
     skipped: u64,
-    diagnostics: Vec<Diagnostic>,
-    diagnostics_omitted: u64,
+    /// Per export file: its index, listed diagnostics and how many more were not listed.
+    diagnostics: Vec<(u16, Vec<Diagnostic>, u64)>,
 }
 
 impl Analyzer {
@@ -97,8 +97,8 @@ impl Analyzer {
         if finished.summary.error.is_none() {
             self.unknown += finished.unknown;
             self.skipped += finished.summary.skipped;
-            self.diagnostics.extend(finished.diagnostics);
-            self.diagnostics_omitted += finished.diagnostics_omitted;
+            let index = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+            self.diagnostics.push((index, finished.diagnostics, finished.diagnostics_omitted));
             self.spans.extend(finished.span);
         }
         self.files.push(finished.summary);
@@ -117,8 +117,7 @@ impl Analyzer {
 
     /// The report over every finished file (a file still being read is not included).
     pub fn report(&self, options: &Options) -> Report {
-        let file_names: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
-        let summaries = summary::summarize(&self.history, options, &file_names);
+        let summaries = summary::summarize(&self.history, options);
         let first = self.spans.iter().map(|s| s.0).min();
         let last = self.spans.iter().map(|s| s.1).max();
         let period = first.zip(last).map(|(first, last)| Period {
@@ -129,8 +128,7 @@ impl Analyzer {
         let days = period.as_ref().map_or(1, |p| p.days);
         let findings = findings::find(&summaries.apps, days, options);
         let access = self.history.access.values().map(|p| u64::from(p.begin.is_some()) + u64::from(p.end.is_some())).sum();
-        let mut diagnostics = self.diagnostics.clone();
-        diagnostics.extend(summaries.pairing_diagnostics);
+        let (diagnostics, diagnostics_omitted) = self.diagnostics(&summaries.pairing_diagnostics);
         Report {
             records: RecordCounts {
                 access,
@@ -148,8 +146,29 @@ impl Analyzer {
             websites: summaries.websites,
             findings,
             diagnostics,
-            diagnostics_omitted: self.diagnostics_omitted,
+            diagnostics_omitted,
         }
+    }
+
+    /// Reading and pairing diagnostics together: per file in the order read, by line, at
+    /// most [`reader::MAX_DIAGNOSTICS_PER_FILE`] per file; returns them and how many more
+    /// there were.
+    fn diagnostics(&self, pairing: &[(u16, u64, &'static str)]) -> (Vec<Diagnostic>, u64) {
+        let (mut listed, mut omitted) = (Vec::new(), 0);
+        for (index, reading, reading_omitted) in &self.diagnostics {
+            let name = &self.files[usize::from(*index)].name;
+            let mut file: Vec<Diagnostic> = reading.clone();
+            file.extend(pairing.iter().filter(|(f, _, _)| f == index).map(|&(_, line, message)| Diagnostic {
+                file: name.clone(),
+                line,
+                message: message.to_owned(),
+            }));
+            file.sort_by_key(|d| d.line);
+            omitted += reading_omitted + file.len().saturating_sub(reader::MAX_DIAGNOSTICS_PER_FILE) as u64;
+            file.truncate(reader::MAX_DIAGNOSTICS_PER_FILE);
+            listed.extend(file);
+        }
+        (listed, omitted)
     }
 }
 

@@ -18,6 +18,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 #[derive(Default)]
 struct Evidence {
     access_metadata_version: Option<u64>,
+    /// A `<metadata>` or `<end-of-section>` marker.
     markers: bool,
     beta1_block: bool,
     events: bool,
@@ -232,15 +233,13 @@ impl FileReader {
         let origin = Origin { file: self.index, line };
         match record {
             Line::Access(access) => {
-                let Some(time) = self.time(line, "timeStamp", &access.time_stamp) else { return };
                 self.evidence.typed_access = true;
                 self.evidence.access_count |= access.access_count.is_some();
+                let Some(time) = self.time(line, "timeStamp", &access.time_stamp) else { return };
                 history.add_access(&access, time, origin);
                 self.counted(time, time);
             }
             Line::Network(network) => {
-                let Some(last) = self.time(line, "timeStamp", &network.time_stamp) else { return };
-                let Some(first) = self.time(line, "firstTimeStamp", &network.first_time_stamp) else { return };
                 if network.typed {
                     self.evidence.typed_network = true;
                 } else if !self.evidence.beta1_block {
@@ -248,24 +247,27 @@ impl FileReader {
                 }
                 self.evidence.ios15_2_network_keys |=
                     network.domain_classification.is_some() || network.context_verification_type.is_some();
+                let Some(last) = self.time(line, "timeStamp", &network.time_stamp) else { return };
+                let Some(first) = self.time(line, "firstTimeStamp", &network.first_time_stamp) else { return };
                 history.add_network(&network, first, last, self.index);
                 self.counted(first.min(last), first.max(last));
             }
             Line::Event(event) => {
-                let Some(time) = self.time(line, "timestamp", &event.time_stamp) else { return };
                 self.evidence.events = true;
+                let Some(time) = self.time(line, "timestamp", &event.time_stamp) else { return };
                 history.add_event(&event, time, origin);
                 self.counted(time, time);
             }
-            Line::Marker(marker) => {
+            Line::Marker(Marker::AccessMetadata { version }) => {
                 self.evidence.markers = true;
-                match marker {
-                    Marker::AccessMetadata { version } => self.evidence.access_metadata_version = version,
-                    Marker::EndOfSection => self.after_end_of_section = true,
-                    Marker::NetworkMetadata | Marker::Other => {}
-                }
+                self.evidence.access_metadata_version = version;
             }
-            Line::Unknown => self.unknown += 1,
+            Line::Marker(Marker::NetworkMetadata) => self.evidence.markers = true,
+            Line::Marker(Marker::EndOfSection) => {
+                self.evidence.markers = true;
+                self.after_end_of_section = true;
+            }
+            Line::Marker(Marker::Other) | Line::Unknown => self.unknown += 1,
         }
     }
 

@@ -105,7 +105,7 @@ pub enum Marker {
     NetworkMetadata,
     /// `<end-of-section>`
     EndOfSection,
-    /// Any other `_marker`.
+    /// Any other `_marker` (counted as an unknown record, not as a marker).
     Other,
 }
 

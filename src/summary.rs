@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::history::{AccessEnd, FileIndex, History, Name, NetworkRecord};
 use crate::options::Options;
-use crate::report::{AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, Diagnostic, DomainSummary, WebsiteSummary};
+use crate::report::{AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, WebsiteSummary};
 use crate::time::{format_day, Timestamp};
 
 /// An app × category before it is written out.
@@ -29,20 +29,17 @@ pub struct Summaries {
     pub domains: Vec<DomainSummary>,
     /// Per website, most hits first.
     pub websites: Vec<WebsiteSummary>,
-    /// Problems found while pairing (an end before its begin, a pair naming two apps).
-    pub pairing_diagnostics: Vec<Diagnostic>,
+    /// Problems found while pairing (an end before its begin, a pair naming two apps), as
+    /// (file, line, message).
+    pub pairing_diagnostics: Vec<(FileIndex, u64, &'static str)>,
 }
 
-/// Summarises the history; `file_names` names the files by index for diagnostics.
-pub fn summarize(history: &History, options: &Options, file_names: &[String]) -> Summaries {
+/// Summarises the history.
+pub fn summarize(history: &History, options: &Options) -> Summaries {
     let mut pairing_diagnostics = Vec::new();
     let mut by_category: FxHashMap<(Name, Name), CategoryRecords> = FxHashMap::default();
-    let mut diagnose = |end: &AccessEnd, message: &str| {
-        pairing_diagnostics.push(Diagnostic {
-            file: file_names.get(usize::from(end.origin.file)).cloned().unwrap_or_default(),
-            line: end.origin.line,
-            message: message.to_owned(),
-        });
+    let mut diagnose = |end: &AccessEnd, message: &'static str| {
+        pairing_diagnostics.push((end.origin.file, end.origin.line, message));
     };
     for pair in history.access.values() {
         match (pair.begin, pair.end) {
@@ -66,7 +63,7 @@ pub fn summarize(history: &History, options: &Options, file_names: &[String]) ->
     for event in history.events.values().flatten() {
         by_category.entry((event.app, event.category)).or_default().events.push(event.time);
     }
-    pairing_diagnostics.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    pairing_diagnostics.sort_unstable();
 
     let network = NetworkSummaries::new(history);
     let names = &history.names;
@@ -102,7 +99,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     let (mut total_ms, mut max_ms, mut quiet_hours, mut out_of_process) = (0i64, 0i64, 0u64, 0u64);
     for &(begin, end, picker) in &records.intervals {
         let duration = end.utc_ms() - begin.utc_ms();
-        total_ms += duration;
+        total_ms = total_ms.saturating_add(duration);
         max_ms = max_ms.max(duration);
         quiet_hours += u64::from(options.quiet_hours.contains(begin.local_minute_of_day()));
         out_of_process += u64::from(picker);

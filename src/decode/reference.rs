@@ -172,6 +172,9 @@ fn json_error(error: serde_json::Error) -> DecodeError {
     let full = error.to_string();
     let location = format!(" at line {} column {}", error.line(), error.column());
     let reason = full.strip_suffix(&location).unwrap_or(&full);
+    if reason == "recursion limit exceeded" {
+        return DecodeError(format!("JSON nested more than 128 levels deep (column {})", error.column()));
+    }
     DecodeError(format!("not valid JSON (column {}): {reason}", error.column()))
 }
 
