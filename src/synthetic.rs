@@ -428,6 +428,18 @@ impl SyntheticHistory {
         truth
     }
 
+    /// Network hits per app that an export of `window` records.
+    pub fn hits(&self, window: (i64, i64)) -> BTreeMap<String, u64> {
+        let mut hits: BTreeMap<String, u64> = BTreeMap::new();
+        for (contact, times) in self.contacts.iter().zip(&self.connections) {
+            let count = times.iter().filter(|&&t| window.0 <= t && t < window.1).count() as u64;
+            if count > 0 {
+                *hits.entry(contact.app.clone()).or_default() += count;
+            }
+        }
+        hits
+    }
+
     /// Writes weekly exports of consecutive weeks back to back (each a fresh week of the
     /// plan's phone) until at least `bytes` are written: a large input of realistic lines.
     pub fn write_weekly_exports(plan: &Plan, bytes: u64, out: &mut impl Write) -> io::Result<()> {

@@ -1,0 +1,75 @@
+//! Streaming: any chunking of the input gives exactly the one-shot report.
+//!
+//! Small files are cut at every byte (two chunks); larger ones are fed in random chunk
+//! sizes from a seeded generator (set CHUNK_SEED to reproduce a failure), including
+//! one-byte chunks, so lines, UTF-8 characters and the BOM are split everywhere.
+
+mod common;
+
+use privacy_lens::synthetic::{Plan, SyntheticHistory};
+use privacy_lens::{analyze, Options};
+
+fn one_shot(name: &str, bytes: &[u8]) -> String {
+    common::json(&analyze([(name, bytes)], &Options::default()))
+}
+
+fn random_chunks<'a>(bytes: &'a [u8], rng: &mut fastrand::Rng, largest: usize) -> Vec<&'a [u8]> {
+    let mut chunks = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let size = rng.usize(1..=largest).min(rest.len());
+        let (chunk, tail) = rest.split_at(size);
+        chunks.push(chunk);
+        rest = tail;
+    }
+    chunks
+}
+
+fn seed() -> u64 {
+    std::env::var("CHUNK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed)
+}
+
+#[test]
+fn small_files_split_at_every_byte_give_the_one_shot_report() {
+    let small: Vec<(String, Vec<u8>)> = common::all_fixtures().into_iter().filter(|(_, b)| b.len() <= 32 * 1024).collect();
+    assert!(small.len() >= 4, "the own fixtures and at least one real one");
+    for (name, bytes) in &small {
+        let expected = one_shot(name, bytes);
+        for split in 0..=bytes.len() {
+            let (head, tail) = bytes.split_at(split);
+            let report = common::analyze_chunks([(name.as_str(), vec![head, tail])], &Options::default());
+            assert_eq!(common::json(&report), expected, "{name} split at byte {split}");
+        }
+    }
+}
+
+#[test]
+fn every_fixture_in_random_chunks_gives_the_one_shot_report() {
+    let mut rng = fastrand::Rng::with_seed(seed());
+    for (name, bytes) in common::all_fixtures() {
+        let expected = one_shot(&name, &bytes);
+        for largest in [1, 2, 3, 7, 64, 4096] {
+            let chunks = random_chunks(&bytes, &mut rng, largest);
+            let report = common::analyze_chunks([(name.as_str(), chunks)], &Options::default());
+            assert_eq!(common::json(&report), expected, "{name}, chunks up to {largest} bytes, CHUNK_SEED={}", seed());
+        }
+    }
+}
+
+#[test]
+fn generated_exports_with_chinese_names_in_random_chunks_give_the_one_shot_report() {
+    let history = SyntheticHistory::generate(&Plan { days: 2, ..Plan::default() });
+    let mut bytes = Vec::new();
+    history.write_export(history.window(), &mut bytes).unwrap();
+    // Multi-byte characters in every string position: bundle IDs, domains, owners.
+    let text = String::from_utf8(bytes).unwrap().replace("com.tencent.xin", "com.腾讯.微信").replace("Google LLC", "谷歌 LLC");
+    let bytes = text.into_bytes();
+    let expected = one_shot("微信.ndjson", &bytes);
+    assert!(expected.contains("com.腾讯.微信"));
+    let mut rng = fastrand::Rng::with_seed(seed());
+    for largest in [1, 2, 5, 100, 65536] {
+        let chunks = random_chunks(&bytes, &mut rng, largest);
+        let report = common::analyze_chunks([("微信.ndjson", chunks)], &Options::default());
+        assert_eq!(common::json(&report), expected, "chunks up to {largest}, CHUNK_SEED={}", seed());
+    }
+}
