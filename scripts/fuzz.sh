@@ -9,8 +9,8 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 
 for target in $(cargo fuzz list --fuzz-dir fuzz); do
   corpus=fuzz/corpus/$target
   mkdir -p "$corpus"
-  # Seed the corpus with the committed seeds (our own fixtures, cut into lines and files).
-  cp -n fuzz/seeds/* "$corpus"/ 2>/dev/null || true
+  # Seed the corpus with the project's own fixtures (the real exports stay in ../shared).
+  cp -n tests/fixtures/* "$corpus"/ 2>/dev/null || true
   log=$(mktemp)
   echo "fuzz: $target for ${seconds}s"
   if ! cargo fuzz run --fuzz-dir fuzz -s none --target-dir fuzz/target-none "$target" "$corpus" -- \
