@@ -28,6 +28,7 @@ fn throughput(c: &mut Criterion) {
     group.bench_function("parse_and_analyze_100MB", |b| {
         b.iter(|| {
             let mut analyzer = Analyzer::new();
+            analyzer.expect_bytes(input.len() as u64);
             analyzer.start_file("bench.ndjson");
             for chunk in input.chunks(CHUNK) {
                 analyzer.feed(chunk);

@@ -221,7 +221,13 @@ fn finding(
     if let Some(category) = category {
         params.insert("category".into(), json!(category));
     }
-    intervals.sort_by(|a, b| b.seconds().total_cmp(&a.seconds()).then(a.begin.cmp(&b.begin)));
+    let longest_first = |a: &Interval, b: &Interval| b.seconds().total_cmp(&a.seconds()).then(a.begin.cmp(&b.begin));
+    // Only the first few are cited: select them before sorting (rules may pass thousands).
+    if intervals.len() > EVIDENCE {
+        intervals.select_nth_unstable_by(EVIDENCE - 1, longest_first);
+        intervals.truncate(EVIDENCE);
+    }
+    intervals.sort_by(longest_first);
     let evidence = intervals
         .iter()
         .take(EVIDENCE)

@@ -6,6 +6,8 @@
 //! records by (`identifier`, `kind`), keeping the copy with the earliest `timeStamp`, then
 //! the smaller canonical line; network records when every field is equal.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 use serde_json::json;
 
@@ -51,23 +53,83 @@ pub struct Origin {
     pub line: u64,
 }
 
-/// One kept access record (one end of an interval).
+/// One kept access record (one end of an interval), packed into 40 bytes because there
+/// is one per access line: the history of a heavy year is millions of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccessEnd {
-    /// `timeStamp`
-    pub time: Timestamp,
+    utc_ms: i64,
+    access_count: u64,
     /// `accessor.identifier`
     pub app: Name,
     /// `category`
     pub category: Name,
+    broadcaster: Name,
+    /// The 1-based line of the kept copy (saturating at `u32::MAX`).
+    line: u32,
+    offset_minutes: i16,
+    file: FileIndex,
+    flags: u8,
+}
+
+const OUT_OF_PROCESS: u8 = 1;
+const HAS_ACCESS_COUNT: u8 = 2;
+const HAS_BROADCASTER: u8 = 4;
+
+impl AccessEnd {
+    fn new(
+        time: Timestamp,
+        app: Name,
+        category: Name,
+        broadcaster: Option<Name>,
+        access_count: Option<u64>,
+        out_of_process: bool,
+        origin: Origin,
+    ) -> AccessEnd {
+        let flag = |set: bool, bit: u8| if set { bit } else { 0 };
+        AccessEnd {
+            utc_ms: time.utc_ms(),
+            access_count: access_count.unwrap_or(0),
+            app,
+            category,
+            broadcaster: broadcaster.unwrap_or(0),
+            line: u32::try_from(origin.line).unwrap_or(u32::MAX),
+            offset_minutes: time.offset_minutes(),
+            file: origin.file,
+            flags: flag(out_of_process, OUT_OF_PROCESS)
+                | flag(access_count.is_some(), HAS_ACCESS_COUNT)
+                | flag(broadcaster.is_some(), HAS_BROADCASTER),
+        }
+    }
+
+    /// `timeStamp`
+    pub fn time(&self) -> Timestamp {
+        Timestamp::from_parts(self.utc_ms, self.offset_minutes).expect("validated when parsed")
+    }
+
     /// `broadcaster.identifier`, if any.
-    pub broadcaster: Option<Name>,
+    pub fn broadcaster(&self) -> Option<Name> {
+        (self.flags & HAS_BROADCASTER != 0).then_some(self.broadcaster)
+    }
+
     /// `accessCount`, if present.
-    pub access_count: Option<u64>,
+    pub fn access_count(&self) -> Option<u64> {
+        (self.flags & HAS_ACCESS_COUNT != 0).then_some(self.access_count)
+    }
+
     /// `outOfProcess`
-    pub out_of_process: bool,
+    pub fn out_of_process(&self) -> bool {
+        self.flags & OUT_OF_PROCESS != 0
+    }
+
     /// Where the kept copy was read.
-    pub origin: Origin,
+    pub fn origin(&self) -> Origin {
+        Origin { file: self.file, line: u64::from(self.line) }
+    }
+
+    /// Equal but for where it was read.
+    fn same_content(&self, other: &AccessEnd) -> bool {
+        AccessEnd { file: other.file, line: other.line, ..*self } == *other
+    }
 }
 
 /// The records kept for one access `identifier`.
@@ -119,6 +181,34 @@ pub struct NetworkRecord {
     pub context_verification_type: Option<u64>,
 }
 
+/// The files a record was read from, sorted and without repeats: almost always one, which
+/// is kept inline.
+#[derive(Clone, Debug)]
+pub enum Files {
+    /// Read from one file.
+    One(FileIndex),
+    /// Read from several files.
+    Many(Vec<FileIndex>),
+}
+
+impl Files {
+    /// The files, sorted.
+    pub fn as_slice(&self) -> &[FileIndex] {
+        match self {
+            Files::One(file) => std::slice::from_ref(file),
+            Files::Many(files) => files,
+        }
+    }
+
+    fn add(&mut self, file: FileIndex) {
+        let mut files = self.as_slice().to_vec();
+        if let Err(at) = files.binary_search(&file) {
+            files.insert(at, file);
+            *self = Files::Many(files);
+        }
+    }
+}
+
 /// Records keyed by an access identifier: Apple's upper-case UUIDs as numbers, others as text.
 pub struct ByIdentifier<V> {
     uuids: FxHashMap<u128, V>,
@@ -157,24 +247,32 @@ pub struct History {
     pub access: ByIdentifier<AccessPair>,
     /// Beta access events by identifier.
     pub events: ByIdentifier<Option<EventRecord>>,
-    /// Network records, each with the files it was read from (sorted, no repeats).
-    pub network: FxHashMap<NetworkRecord, Vec<FileIndex>>,
+    /// Network records, each with the files it was read from.
+    pub network: FxHashMap<NetworkRecord, Files>,
     /// Copies dropped by deduplication, of all record types.
     pub duplicates: u64,
 }
 
 impl History {
+    /// Makes room for the access records of about `bytes` more bytes of export, so that the
+    /// table is not rebuilt again and again as it grows (about 720 bytes per identifier:
+    /// two lines of about 280 bytes, and a fifth of the lines are network records).
+    pub fn reserve_for(&mut self, bytes: u64) {
+        let identifiers = (bytes / 720).min(1 << 26) as usize;
+        self.access.uuids.reserve(identifiers);
+    }
+
     /// Adds one access record whose `timeStamp` parsed as `time`.
     pub fn add_access(&mut self, access: &Access<'_>, time: Timestamp, origin: Origin) {
-        let record = AccessEnd {
+        let record = AccessEnd::new(
             time,
-            app: self.names.intern(&access.accessor),
-            category: self.names.intern(&access.category),
-            broadcaster: access.broadcaster.as_deref().map(|name| self.names.intern(name)),
-            access_count: access.access_count,
-            out_of_process: access.out_of_process,
+            self.names.intern(&access.accessor),
+            self.names.intern(&access.category),
+            access.broadcaster.as_deref().map(|name| self.names.intern(name)),
+            access.access_count,
+            access.out_of_process,
             origin,
-        };
+        );
         let pair = self.access.slot(&access.identifier, &mut self.names);
         let slot = match access.kind {
             AccessKind::Begin => &mut pair.begin,
@@ -204,7 +302,9 @@ impl History {
             None => *slot = Some(record),
             Some(kept) => {
                 self.duplicates += 1;
-                let key = |r: &EventRecord| (r.time, self.names.text(r.app), self.names.text(r.category));
+                let key = |r: &EventRecord| {
+                    (r.time.utc_ms(), self.names.text(r.app), self.names.text(r.category), r.time.offset_minutes())
+                };
                 if key(&record) < key(kept) {
                     *slot = Some(record);
                 }
@@ -227,12 +327,14 @@ impl History {
             domain_classification: network.domain_classification,
             context_verification_type: network.context_verification_type,
         };
-        let files = self.network.entry(record).or_default();
-        if !files.is_empty() {
-            self.duplicates += 1;
-        }
-        if let Err(at) = files.binary_search(&file) {
-            files.insert(at, file);
+        match self.network.entry(record) {
+            Entry::Vacant(entry) => {
+                entry.insert(Files::One(file));
+            }
+            Entry::Occupied(mut entry) => {
+                self.duplicates += 1;
+                entry.get_mut().add(file);
+            }
         }
     }
 }
@@ -240,11 +342,11 @@ impl History {
 /// Whether `new` replaces `kept`: the earlier time wins, then the smaller canonical line;
 /// a copy with the same content keeps the first one read.
 fn access_wins(names: &Names, new: &AccessEnd, kept: &AccessEnd, identifier: &str, kind: AccessKind) -> bool {
-    let same_content = AccessEnd { origin: kept.origin, ..*new } == *kept;
-    if same_content {
+    if new.same_content(kept) {
         return false;
     }
-    match new.time.cmp(&kept.time) {
+    // The instant decides; the offset a copy was written in does not (the canonical line does).
+    match new.time().utc_ms().cmp(&kept.time().utc_ms()) {
         std::cmp::Ordering::Less => true,
         std::cmp::Ordering::Greater => false,
         std::cmp::Ordering::Equal => {
@@ -260,16 +362,16 @@ fn canonical_line(names: &Names, record: &AccessEnd, identifier: &str, kind: Acc
         "category": names.text(record.category),
         "identifier": identifier,
         "kind": match kind { AccessKind::Begin => "intervalBegin", AccessKind::End => "intervalEnd" },
-        "timeStamp": record.time.to_rfc3339(),
+        "timeStamp": record.time().to_rfc3339(),
         "type": "access",
     });
-    if let Some(count) = record.access_count {
+    if let Some(count) = record.access_count() {
         line["accessCount"] = json!(count);
     }
-    if let Some(broadcaster) = record.broadcaster {
+    if let Some(broadcaster) = record.broadcaster() {
         line["broadcaster"] = json!({"identifier": names.text(broadcaster), "identifierType": "bundleID"});
     }
-    if record.out_of_process {
+    if record.out_of_process() {
         line["outOfProcess"] = json!(true);
     }
     line.to_string()

@@ -82,6 +82,12 @@ impl Analyzer {
         self.current = Some(FileReader::new(index, name));
     }
 
+    /// Tells the analyzer that about `bytes` more bytes of export are coming (e.g. the size
+    /// of the file about to be read). Optional; it saves time on large files.
+    pub fn expect_bytes(&mut self, bytes: u64) {
+        self.history.reserve_for(bytes);
+    }
+
     /// Reads the next chunk of the current file. Chunks may split lines and characters
     /// anywhere. Without a started file the chunk is read as a file named `input`.
     pub fn feed(&mut self, chunk: &[u8]) {

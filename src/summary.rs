@@ -39,7 +39,8 @@ pub fn summarize(history: &History, options: &Options) -> Summaries {
     let mut pairing_diagnostics = Vec::new();
     let mut by_category: FxHashMap<(Name, Name), CategoryRecords> = FxHashMap::default();
     let mut diagnose = |end: &AccessEnd, message: &'static str| {
-        pairing_diagnostics.push((end.origin.file, end.origin.line, message));
+        let origin = end.origin();
+        pairing_diagnostics.push((origin.file, origin.line, message));
     };
     for pair in history.access.values() {
         match (pair.begin, pair.end) {
@@ -48,15 +49,15 @@ pub fn summarize(history: &History, options: &Options) -> Summaries {
                     diagnose(&end, "this intervalEnd names another app or category than its intervalBegin; the begin's are used");
                 }
                 let records = by_category.entry((begin.app, begin.category)).or_default();
-                if end.time.utc_ms() < begin.time.utc_ms() {
+                if end.time().utc_ms() < begin.time().utc_ms() {
                     diagnose(&end, "this intervalEnd is earlier than its intervalBegin; the pair is not counted as an interval");
                     records.inverted += 1;
                 } else {
-                    records.intervals.push((begin.time, end.time, begin.out_of_process || end.out_of_process));
+                    records.intervals.push((begin.time(), end.time(), begin.out_of_process() || end.out_of_process()));
                 }
             }
-            (Some(begin), None) => by_category.entry((begin.app, begin.category)).or_default().open.push(begin.time),
-            (None, Some(end)) => by_category.entry((end.app, end.category)).or_default().orphan_ends.push(end.time),
+            (Some(begin), None) => by_category.entry((begin.app, begin.category)).or_default().open.push(begin.time()),
+            (None, Some(end)) => by_category.entry((end.app, end.category)).or_default().orphan_ends.push(end.time()),
             (None, None) => {}
         }
     }
@@ -95,7 +96,8 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     records.orphan_ends.sort_unstable();
     records.events.sort_unstable();
     let mut by_hour = vec![0u64; 24];
-    let mut by_day: BTreeMap<i64, u64> = BTreeMap::new();
+    // Intervals are sorted by begin, so days arrive in runs (in order, but for offset changes).
+    let mut by_day: Vec<(i64, u64)> = Vec::new();
     let (mut total_ms, mut max_ms, mut quiet_hours, mut out_of_process) = (0i64, 0i64, 0u64, 0u64);
     for &(begin, end, picker) in &records.intervals {
         let duration = end.utc_ms() - begin.utc_ms();
@@ -104,7 +106,10 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         quiet_hours += u64::from(options.quiet_hours.contains(begin.local_minute_of_day()));
         out_of_process += u64::from(picker);
         by_hour[usize::from(begin.local_minute_of_day() / 60)] += 1;
-        *by_day.entry(begin.local_day()).or_default() += 1;
+        match by_day.last_mut() {
+            Some((day, count)) if *day == begin.local_day() => *count += 1,
+            _ => by_day.push((begin.local_day(), 1)),
+        }
     }
     let all_times = records
         .intervals
@@ -131,7 +136,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         first: first.map(Timestamp::to_rfc3339),
         last: last.map(Timestamp::to_rfc3339),
         by_hour,
-        by_day: by_day.into_iter().map(|(day, intervals)| DayCount { date: format_day(day), intervals }).collect(),
+        by_day: merge_days(by_day).into_iter().map(|(day, intervals)| DayCount { date: format_day(day), intervals }).collect(),
         timeline: records
             .intervals
             .iter()
@@ -144,6 +149,19 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     }
 }
 
+/// Sorts day runs and adds up runs of the same day.
+fn merge_days(mut runs: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
+    runs.sort_by_key(|&(day, _)| day);
+    runs.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1 += later.1;
+        }
+        same
+    });
+    runs
+}
+
 /// Network records grouped by app × lower-cased domain, then rolled up three ways.
 struct NetworkSummaries {
     apps: BTreeMap<Name, AppNetwork>,
@@ -154,20 +172,24 @@ struct NetworkSummaries {
 impl NetworkSummaries {
     fn new(history: &History) -> NetworkSummaries {
         let names = &history.names;
-        let mut groups: BTreeMap<(Name, String), Vec<(&NetworkRecord, &[FileIndex])>> = BTreeMap::new();
+        // Lower-case each distinct domain once.
+        let mut lower: FxHashMap<Name, String> = FxHashMap::default();
+        for record in history.network.keys() {
+            lower.entry(record.domain).or_insert_with(|| names.text(record.domain).to_ascii_lowercase());
+        }
+        let mut groups: FxHashMap<(Name, &str), Vec<(&NetworkRecord, &[FileIndex])>> = FxHashMap::default();
         for (record, files) in &history.network {
-            let domain = names.text(record.domain).to_ascii_lowercase();
-            groups.entry((record.app, domain)).or_default().push((record, files));
+            groups.entry((record.app, lower[&record.domain].as_str())).or_default().push((record, files.as_slice()));
         }
         let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();
-        let mut domains: BTreeMap<String, DomainSummary> = BTreeMap::new();
-        let mut domain_owners: BTreeMap<String, BTreeMap<&str, u64>> = BTreeMap::new();
-        let mut websites: BTreeMap<&str, (u64, BTreeSet<&str>, BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+        let mut domains: BTreeMap<&str, DomainSummary> = BTreeMap::new();
+        let mut domain_owners: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+        let mut websites: BTreeMap<&str, (u64, BTreeSet<&str>, BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
         for ((app, domain), records) in groups {
             let upper_bound = windows_overlap_across_exports(&records);
             let mut owners: BTreeMap<&str, u64> = BTreeMap::new();
             let mut entry = AppDomain {
-                domain: domain.clone(),
+                domain: domain.to_owned(),
                 hits: 0,
                 hits_upper_bound: upper_bound,
                 flagged: false,
@@ -191,7 +213,7 @@ impl NetworkSummaries {
                 let owner = names.text(record.owner);
                 if !owner.is_empty() {
                     *owners.entry(owner).or_default() += 1;
-                    *domain_owners.entry(domain.clone()).or_default().entry(owner).or_default() += 1;
+                    *domain_owners.entry(domain).or_default().entry(owner).or_default() += 1;
                 }
                 let context = names.text(record.context);
                 if !context.is_empty() {
@@ -199,9 +221,9 @@ impl NetworkSummaries {
                     let site = websites.entry(context).or_default();
                     site.0 = site.0.saturating_add(record.hits);
                     site.1.insert(names.text(app));
-                    site.2.insert(domain.clone());
+                    site.2.insert(domain);
                     if record.domain_type == 1 {
-                        site.3.insert(domain.clone());
+                        site.3.insert(domain);
                     }
                 }
                 first = first.min(record.first);
@@ -212,9 +234,9 @@ impl NetworkSummaries {
             entry.first = first.to_rfc3339();
             entry.last = last.to_rfc3339();
 
-            let summary = domains.entry(domain.clone()).or_insert_with(|| DomainSummary {
-                ip_literal: is_ip_literal(&domain),
-                domain: domain.clone(),
+            let summary = domains.entry(domain).or_insert_with(|| DomainSummary {
+                ip_literal: is_ip_literal(domain),
+                domain: domain.to_owned(),
                 apps: Vec::new(),
                 hits: 0,
                 hits_upper_bound: false,
@@ -242,7 +264,7 @@ impl NetworkSummaries {
             .into_values()
             .map(|mut summary| {
                 summary.apps.sort();
-                summary.owner = domain_owners.get(&summary.domain).map(most_frequent).unwrap_or_default();
+                summary.owner = domain_owners.get(summary.domain.as_str()).map(most_frequent).unwrap_or_default();
                 summary
             })
             .collect();
@@ -253,7 +275,7 @@ impl NetworkSummaries {
                 site: site.to_owned(),
                 hits,
                 apps: apps.into_iter().map(str::to_owned).collect(),
-                domains: domains.into_iter().collect(),
+                domains: domains.into_iter().map(str::to_owned).collect(),
                 flagged_domains: flagged.len() as u64,
             })
             .collect();
@@ -286,6 +308,12 @@ pub fn is_ip_literal(domain: &str) -> bool {
 /// A sweep over the records by start time, O(n log n): records read from one file are
 /// counted per file; the rare records found in several files are compared directly.
 fn windows_overlap_across_exports(records: &[(&NetworkRecord, &[FileIndex])]) -> bool {
+    // Nearly every group was read from one single file: nothing to compare.
+    if let [(_, [only]), rest @ ..] = records {
+        if rest.iter().all(|(_, files)| *files == [*only]) {
+            return false;
+        }
+    }
     let mut order: Vec<&(&NetworkRecord, &[FileIndex])> = records.iter().collect();
     order.sort_by_key(|(record, _)| record.first);
     let mut ending: BinaryHeap<Reverse<(Timestamp, usize)>> = BinaryHeap::new();

@@ -102,7 +102,10 @@ fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
             Box::new(io::stdin().lock())
         } else {
             match File::open(path) {
-                Ok(file) => Box::new(file),
+                Ok(file) => {
+                    analyzer.expect_bytes(file.metadata().map_or(0, |m| m.len()));
+                    Box::new(file)
+                }
                 Err(error) => {
                     eprintln!("privacy-lens: cannot open {name}: {error}");
                     continue;
