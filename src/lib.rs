@@ -39,8 +39,6 @@ mod summary;
 pub mod synthetic;
 mod time;
 
-#[cfg(target_arch = "wasm32")]
-mod wasm;
 
 pub use crate::findings::RULES;
 pub use crate::options::{Options, QuietHours};

@@ -274,6 +274,8 @@ pub struct Truth {
     pub orphan_ends: u64,
     /// Complete intervals beginning in quiet hours.
     pub quiet_hours: u64,
+    /// Complete intervals made through a system picker.
+    pub out_of_process: u64,
     /// Sum of durations in milliseconds.
     pub total_ms: i64,
     /// Longest duration in milliseconds.
@@ -419,6 +421,7 @@ impl SyntheticHistory {
                     entry.total_ms += duration;
                     entry.max_ms = entry.max_ms.max(duration);
                     entry.quiet_hours += u64::from(quiet_hours.contains(self.time(interval.begin).local_minute_of_day()));
+                    entry.out_of_process += u64::from(habit.picker);
                 }
                 (true, false) => truth.entry(key).or_default().open += 1,
                 (false, true) if interval.begin < from => truth.entry(key).or_default().orphan_ends += 1,

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::{observed, Counts};
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Timelike};
@@ -25,18 +26,9 @@ fn category<'r>(report: &'r Report, app: &str, category: &str) -> &'r privacy_le
         .unwrap_or_else(|| panic!("{app} × {category} missing"))
 }
 
-#[derive(Debug, Default, PartialEq)]
-struct Expected {
-    intervals: u64,
-    open: u64,
-    orphan_ends: u64,
-    quiet_hours: u64,
-    total_ms: i64,
-    max_ms: i64,
-}
 
 /// The independent model: per (app, category) of the typed access records of one file.
-fn model(bytes: &[u8]) -> BTreeMap<(String, String), Expected> {
+fn model(bytes: &[u8]) -> BTreeMap<(String, String), Counts> {
     let mut by_id: BTreeMap<String, (Option<Value>, Option<Value>)> = BTreeMap::new();
     for line in bytes.split(|&b| b == b'\n') {
         let Ok(value) = serde_json::from_slice::<Value>(line) else { continue };
@@ -51,7 +43,7 @@ fn model(bytes: &[u8]) -> BTreeMap<(String, String), Expected> {
     }
     let time = |v: &Value| DateTime::parse_from_rfc3339(v["timeStamp"].as_str().unwrap()).unwrap();
     let key = |v: &Value| (v["accessor"]["identifier"].as_str().unwrap().to_owned(), v["category"].as_str().unwrap().to_owned());
-    let mut expected: BTreeMap<(String, String), Expected> = BTreeMap::new();
+    let mut expected: BTreeMap<(String, String), Counts> = BTreeMap::new();
     for (begin, end) in by_id.into_values() {
         match (begin, end) {
             (Some(begin), Some(end)) => {
@@ -61,6 +53,8 @@ fn model(bytes: &[u8]) -> BTreeMap<(String, String), Expected> {
                 e.total_ms += ms;
                 e.max_ms = e.max_ms.max(ms);
                 e.quiet_hours += u64::from(time(&begin).hour() < 6);
+                let picker = |v: &Value| v["outOfProcess"] == true;
+                e.out_of_process += u64::from(picker(&begin) || picker(&end));
             }
             (Some(begin), None) => expected.entry(key(&begin)).or_default().open += 1,
             (None, Some(end)) => expected.entry(key(&end)).or_default().orphan_ends += 1,
@@ -70,25 +64,6 @@ fn model(bytes: &[u8]) -> BTreeMap<(String, String), Expected> {
     expected
 }
 
-fn observed(report: &Report) -> BTreeMap<(String, String), Expected> {
-    let mut observed = BTreeMap::new();
-    for app in &report.apps {
-        for c in &app.access {
-            observed.insert(
-                (app.bundle_id.clone(), c.category.clone()),
-                Expected {
-                    intervals: c.intervals,
-                    open: c.open,
-                    orphan_ends: c.orphan_ends,
-                    quiet_hours: c.quiet_hours,
-                    total_ms: (c.total_seconds * 1000.0).round() as i64,
-                    max_ms: (c.max_seconds * 1000.0).round() as i64,
-                },
-            );
-        }
-    }
-    observed
-}
 
 #[test]
 fn real_exports_match_the_independent_model_and_format_facts() {

@@ -16,6 +16,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
+use common::{observed, Counts};
 use privacy_lens::{analyze, Options, Report};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -476,18 +477,6 @@ fn model_end(record: &AccessRec) -> ModelEnd {
 }
 
 /// What the report says about one app × category.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Counts {
-    intervals: u64,
-    open: u64,
-    orphan_ends: u64,
-    inverted: u64,
-    events: u64,
-    total_ms: i64,
-    max_ms: i64,
-    quiet_hours: u64,
-    out_of_process: u64,
-}
 
 /// The model's totals beside the per app × category counts.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -582,28 +571,6 @@ fn model(files: &[&[Item]]) -> (BTreeMap<(String, String), Counts>, ModelTotals)
     (counts, totals)
 }
 
-fn observed(report: &Report) -> BTreeMap<(String, String), Counts> {
-    let mut counts = BTreeMap::new();
-    for app in &report.apps {
-        for category in &app.access {
-            counts.insert(
-                (app.bundle_id.clone(), category.category.clone()),
-                Counts {
-                    intervals: category.intervals,
-                    open: category.open,
-                    orphan_ends: category.orphan_ends,
-                    inverted: category.inverted,
-                    events: category.events,
-                    total_ms: (category.total_seconds * 1000.0).round() as i64,
-                    max_ms: (category.max_seconds * 1000.0).round() as i64,
-                    quiet_hours: category.quiet_hours,
-                    out_of_process: category.out_of_process,
-                },
-            );
-        }
-    }
-    counts
-}
 
 fn report_of(files: &[&[u8]]) -> Report {
     let names = ["A.ndjson", "B.ndjson", "C.ndjson", "D.ndjson"];

@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests: fixture paths and report comparison.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use privacy_lens::synthetic::Truth;
 use privacy_lens::{Analyzer, Options, Report};
 
 /// The real exports published by others, read at run time (never copied into the project).
@@ -71,4 +73,63 @@ pub fn content(report: &Report) -> serde_json::Value {
     object.remove("diagnostics");
     object["records"].as_object_mut().unwrap().remove("duplicates");
     value
+}
+
+/// What the report says of one app × category, in whole milliseconds; the tests' models
+/// compute the same struct independently.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub intervals: u64,
+    pub open: u64,
+    pub orphan_ends: u64,
+    pub inverted: u64,
+    pub events: u64,
+    pub total_ms: i64,
+    pub max_ms: i64,
+    pub quiet_hours: u64,
+    pub out_of_process: u64,
+}
+
+/// The report's counts per (bundle ID, category).
+pub fn observed(report: &Report) -> BTreeMap<(String, String), Counts> {
+    let mut counts = BTreeMap::new();
+    for app in &report.apps {
+        for category in &app.access {
+            counts.insert(
+                (app.bundle_id.clone(), category.category.clone()),
+                Counts {
+                    intervals: category.intervals,
+                    open: category.open,
+                    orphan_ends: category.orphan_ends,
+                    inverted: category.inverted,
+                    events: category.events,
+                    total_ms: (category.total_seconds * 1000.0).round() as i64,
+                    max_ms: (category.max_seconds * 1000.0).round() as i64,
+                    quiet_hours: category.quiet_hours,
+                    out_of_process: category.out_of_process,
+                },
+            );
+        }
+    }
+    counts
+}
+
+impl From<&Truth> for Counts {
+    fn from(truth: &Truth) -> Counts {
+        Counts {
+            intervals: truth.intervals,
+            open: truth.open,
+            orphan_ends: truth.orphan_ends,
+            total_ms: truth.total_ms,
+            max_ms: truth.max_ms,
+            quiet_hours: truth.quiet_hours,
+            out_of_process: truth.out_of_process,
+            ..Counts::default()
+        }
+    }
+}
+
+/// The generator's truth in the report's terms.
+pub fn counts_of_truth(truth: &BTreeMap<(String, String), Truth>) -> BTreeMap<(String, String), Counts> {
+    truth.iter().map(|(key, truth)| (key.clone(), Counts::from(truth))).collect()
 }
