@@ -10,7 +10,7 @@ setup:
 test:
 	bash scripts/test.sh
 
-build: setup
+build:
 	cargo build --release
 
 serve: build
