@@ -3,7 +3,7 @@
 
 PORT ?= 8000
 
-.PHONY: setup test serve build bench fuzz big
+.PHONY: setup test serve build bench fuzz
 setup:
 	bash scripts/setup.sh
 
@@ -21,6 +21,3 @@ bench:
 
 fuzz:
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} bash scripts/fuzz.sh
-
-big:
-	bash scripts/big.sh
