@@ -9,6 +9,6 @@ if [ ! -d ../shared/fixtures/real ]; then
   echo "NOTE: ../shared/fixtures/real is absent; tests that read the real exports will print SKIP." >&2
 fi
 
-cargo test --release
+cargo test --profile ci
 FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash scripts/fuzz.sh
 echo "make test: all layers passed"

@@ -13,6 +13,8 @@ use crate::record::Network;
 
 /// The largest single dictionary kept; real ones are a few hundred bytes.
 const MAX_RECORD: usize = 1 << 16;
+/// The longest bundle ID kept as an array's key; longer keys are cut (and then fail to decode).
+const MAX_KEY: usize = 4096;
 
 /// What one line of the block produced.
 pub enum BlockItem {
@@ -45,7 +47,7 @@ impl Beta1Block {
                 } else {
                     self.record_too_long = true;
                 }
-            } else if self.depth == 1 && self.in_string {
+            } else if self.depth == 1 && self.in_string && self.key.len() < MAX_KEY {
                 self.key.push(byte);
             }
             if self.in_string {

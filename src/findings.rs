@@ -7,6 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::history::HashMap;
 use crate::options::Options;
 use crate::report::{AppSummary, CategorySummary, Evidence, Finding};
 use crate::time::Timestamp;
@@ -19,14 +20,15 @@ const LIBRARY_CATEGORIES: [&str; 3] = ["photos", "contacts", "mediaLibrary"];
 
 /// Runs every rule over the summaries. `days` is the number of calendar days covered.
 pub fn find(apps: &[AppSummary], days: u64, options: &Options) -> Vec<Finding> {
+    let peers = Peers::of(apps);
     let mut findings = Vec::new();
     for app in apps {
         for category in &app.access {
-            findings.extend(quiet_hours_access(app, category, apps, days, options));
-            findings.extend(long_access(app, category, apps, options));
-            findings.extend(frequent_access(app, category, apps, days, options));
+            findings.extend(quiet_hours_access(app, category, &peers, days, options));
+            findings.extend(long_access(app, category, &peers, options));
+            findings.extend(frequent_access(app, category, &peers, days, options));
         }
-        findings.extend(flagged_domains(app, apps));
+        findings.extend(flagged_domains(app, &peers));
     }
     let rule_order = |rule: &str| RULES.iter().position(|r| *r == rule).unwrap_or(RULES.len());
     findings.sort_by(|a, b| {
@@ -61,7 +63,7 @@ impl Interval {
 fn quiet_hours_access(
     app: &AppSummary,
     category: &CategorySummary,
-    apps: &[AppSummary],
+    peers: &Peers,
     days: u64,
     options: &Options,
 ) -> Option<Finding> {
@@ -76,19 +78,23 @@ fn quiet_hours_access(
         .filter(|interval| quiet.contains(interval.begin.local_minute_of_day()))
         .collect();
     let mut nights: Vec<i64> = intervals.iter().map(|i| quiet_night(i.begin, quiet.start_minute())).collect();
-    nights.dedup();
     nights.sort_unstable();
     nights.dedup();
     let longest = intervals.iter().map(Interval::seconds).fold(0.0, f64::max);
-    let context = Context::of(apps, &category.category, |c| c.quiet_hours as f64, category.quiet_hours as f64);
+    let context = peers.context(&category.category, Measure::QuietHours, category.quiet_hours as f64);
     let name = &category.category;
+    // WeChat's 2021 explanation was about the photo library; it is cited only there.
+    let wechat = if name == "photos" {
+        " (WeChat said in 2021 that its night reads of photos came from the system telling it about changes)"
+    } else {
+        ""
+    };
     let text = format!(
         "{app} accessed {name} {count} during quiet hours ({start}–{end} local time), on {nights}, out of {total} \
-         in {days}; the longest lasted {longest}. {context} An access means the \
-         app used this data or was told about a change to it (WeChat said in 2021 that such reads came from the \
-         system notifying it of changes); it does not show that anything left the phone.",
+         in {days}; the longest lasted {longest}. {context} An access means the app used this data or was told \
+         about a change to it{wechat}; it does not show that anything left the phone.",
         app = app.bundle_id,
-        name = words(name),
+        name = object(name),
         count = plural(category.quiet_hours, "time", "times"),
         start = quiet.start_text(),
         end = quiet.end_text(),
@@ -110,21 +116,24 @@ fn quiet_hours_access(
 
 /// `long_access`: an interval of photos, contacts or the media library that lasted at least
 /// `long_seconds`. Count: such intervals.
-fn long_access(app: &AppSummary, category: &CategorySummary, apps: &[AppSummary], options: &Options) -> Option<Finding> {
+fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, options: &Options) -> Option<Finding> {
     let limit = options.thresholds.long_seconds;
-    if !LIBRARY_CATEGORIES.contains(&category.category.as_str()) || category.max_seconds < limit {
+    let library = LIBRARY_CATEGORIES.contains(&category.category.as_str());
+    if !library || category.intervals == 0 || !(category.max_seconds >= limit) {
         return None;
     }
     let intervals: Vec<Interval> =
         category.timeline.iter().map(Interval::of).filter(|interval| interval.seconds() >= limit).collect();
     let count = intervals.len() as u64;
-    let context = Context::of(apps, &category.category, |c| c.max_seconds, category.max_seconds);
+    let context = peers.context(&category.category, Measure::Longest, category.max_seconds);
     let name = &category.category;
     let text = format!(
-        "{app} kept {name} in use for {limit} or more {count}, the longest for {longest}. {context} A long \
-         access can be someone browsing their {name} inside the app, or the app reading them on its own.",
+        "{app} kept {object} in use for {limit} or more {count}, the longest for {longest}. {context} A long \
+         access can be someone browsing their {plain} inside the app, or the app reading {pronoun} on its own.",
         app = app.bundle_id,
-        name = words(name),
+        object = object(name),
+        plain = words(name),
+        pronoun = if name == "mediaLibrary" { "it" } else { "them" },
         count = plural(count, "time", "times"),
         limit = seconds_text(limit),
         longest = seconds_text(category.max_seconds),
@@ -142,23 +151,24 @@ fn long_access(app: &AppSummary, category: &CategorySummary, apps: &[AppSummary]
 fn frequent_access(
     app: &AppSummary,
     category: &CategorySummary,
-    apps: &[AppSummary],
+    peers: &Peers,
     days: u64,
     options: &Options,
 ) -> Option<Finding> {
     let per_day = category.intervals as f64 / days.max(1) as f64;
-    if category.intervals == 0 || per_day < options.thresholds.frequent_per_day {
+    if category.intervals == 0 || !(per_day >= options.thresholds.frequent_per_day) {
         return None;
     }
     let busiest = category.by_day.iter().max_by(|a, b| a.intervals.cmp(&b.intervals).then(b.date.cmp(&a.date)))?;
-    let context = Context::of(apps, &category.category, |c| c.intervals as f64, category.intervals as f64);
+    let context = peers.context(&category.category, Measure::Intervals, category.intervals as f64);
     let name = &category.category;
     let per_day = (per_day * 10.0).round() / 10.0;
     let text = format!(
-        "{app} accessed {name} {count} in {days}, {per_day} times a day on average and {busiest} on {date}, its \
+        "{app} accessed {name} {count} in {days}, {per_day} {times} a day on average and {busiest} on {date}, its \
          busiest day. {context}",
         app = app.bundle_id,
-        name = words(name),
+        name = object(name),
+        times = if per_day == 1.0 { "time" } else { "times" },
         count = plural(category.intervals, "time", "times"),
         days = plural(days, "day", "days"),
         busiest = plural(busiest.intervals, "time", "times"),
@@ -176,25 +186,27 @@ fn frequent_access(
 
 /// `flagged_domains`: an app contacted domains Apple flags (`domainType` 1) as possibly
 /// collecting information across apps and websites. Count: such domains.
-fn flagged_domains(app: &AppSummary, apps: &[AppSummary]) -> Option<Finding> {
+fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
     let network = &app.network;
     if network.flagged_domains == 0 {
         return None;
     }
     let flagged: Vec<_> = network.by_domain.iter().filter(|d| d.flagged).collect();
-    let hits: u64 = flagged.iter().map(|d| d.hits).sum();
+    let hits = flagged.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
+    let upper_bound = flagged.iter().any(|d| d.hits_upper_bound);
     let mut owners: Vec<&str> = flagged.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
     owners.sort_unstable();
     owners.dedup();
     let named: Vec<&str> = flagged.iter().take(5).map(|d| d.domain.as_str()).collect();
-    let values: Vec<f64> = apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.flagged_domains as f64).collect();
-    let context = Context::from_values(&values, network.flagged_domains as f64);
+    let context = Context::among(&peers.flagged, network.flagged_domains as f64);
     let text = format!(
         "{app} contacted {count} that Apple flags as possibly collecting information across apps and websites \
-         ({named}{more}), {hits} in all{owners}. {context} Contact with such a domain does not show what was sent.",
+         ({named}{more}), {up_to}{hits} in all{owners}. {context} Contact with such a domain does not show what \
+         was sent.",
         app = app.bundle_id,
         count = plural(network.flagged_domains, "domain", "domains"),
         hits = plural(hits, "time", "times"),
+        up_to = if upper_bound { "up to " } else { "" },
         named = named.join(", "),
         more = if flagged.len() > named.len() { ", …" } else { "" },
         owners = if owners.is_empty() { String::new() } else { format!(" (owners named by Apple: {})", owners.join("; ")) },
@@ -204,7 +216,7 @@ fn flagged_domains(app: &AppSummary, apps: &[AppSummary]) -> Option<Finding> {
     params.insert("domains".into(), json!(flagged.iter().map(|d| d.domain.as_str()).collect::<Vec<_>>()));
     params.insert("owners".into(), json!(owners));
     params.insert("hits".into(), json!(hits));
-    params.insert("hits_upper_bound".into(), json!(flagged.iter().any(|d| d.hits_upper_bound)));
+    params.insert("hits_upper_bound".into(), json!(upper_bound));
     Some(finding("flagged_domains", app, None, network.flagged_domains, params, Vec::new(), text))
 }
 
@@ -230,7 +242,6 @@ fn finding(
     intervals.sort_by(longest_first);
     let evidence = intervals
         .iter()
-        .take(EVIDENCE)
         .map(|interval| Evidence {
             begin: interval.begin.to_rfc3339(),
             end: interval.end.to_rfc3339(),
@@ -249,6 +260,45 @@ fn finding(
     }
 }
 
+/// A measure apps are compared on.
+#[derive(Clone, Copy)]
+enum Measure {
+    QuietHours,
+    Longest,
+    Intervals,
+}
+
+/// Every app's value of each measure, sorted from the highest, computed once per report so
+/// that ranking an app is a binary search (a report can hold thousands of apps).
+struct Peers<'a> {
+    by_category: HashMap<&'a str, [Vec<f64>; 3]>,
+    /// Flagged domains of each app with network activity.
+    flagged: Vec<f64>,
+}
+
+impl<'a> Peers<'a> {
+    fn of(apps: &'a [AppSummary]) -> Peers<'a> {
+        let mut by_category: HashMap<&str, [Vec<f64>; 3]> = HashMap::default();
+        for category in apps.iter().flat_map(|app| &app.access).filter(|c| c.intervals > 0) {
+            let values = by_category.entry(category.category.as_str()).or_default();
+            values[Measure::QuietHours as usize].push(category.quiet_hours as f64);
+            values[Measure::Longest as usize].push(category.max_seconds);
+            values[Measure::Intervals as usize].push(category.intervals as f64);
+        }
+        let mut flagged: Vec<f64> =
+            apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.flagged_domains as f64).collect();
+        let highest_first = |values: &mut Vec<f64>| values.sort_unstable_by(|a, b| b.total_cmp(a));
+        by_category.values_mut().flatten().for_each(highest_first);
+        highest_first(&mut flagged);
+        Peers { by_category, flagged }
+    }
+
+    fn context(&self, category: &str, measure: Measure, own: f64) -> Context {
+        let values = self.by_category.get(category).map_or(&[][..], |values| &values[measure as usize][..]);
+        Context::among(values, own)
+    }
+}
+
 /// Where one app stands among the apps of the same report on one measure.
 struct Context {
     /// 1 + the number of apps with a strictly higher value.
@@ -260,22 +310,11 @@ struct Context {
 }
 
 impl Context {
-    /// Compares `own` with `measure` of every app that has `category`.
-    fn of(apps: &[AppSummary], category: &str, measure: impl Fn(&CategorySummary) -> f64, own: f64) -> Context {
-        let values: Vec<f64> = apps
-            .iter()
-            .filter_map(|app| app.access.iter().find(|c| c.category == category && c.intervals > 0))
-            .map(measure)
-            .collect();
-        Context::from_values(&values, own)
-    }
-
-    fn from_values(values: &[f64], own: f64) -> Context {
-        Context {
-            rank: 1 + values.iter().filter(|&&v| v > own).count(),
-            tied: values.iter().filter(|&&v| v == own).count().saturating_sub(1),
-            compared: values.len().max(1),
-        }
+    /// Places `own` among `values` (sorted from the highest, `own` among them).
+    fn among(values: &[f64], own: f64) -> Context {
+        let higher = values.partition_point(|&v| v > own);
+        let at_least = values.partition_point(|&v| v >= own);
+        Context { rank: 1 + higher, tied: (at_least - higher).saturating_sub(1), compared: values.len().max(1) }
     }
 
     fn params(&self) -> Map<String, Value> {
@@ -294,7 +333,10 @@ impl Context {
                 "{t} of the other {} apps with {category} activity in this report reached the same; none more.",
                 n - 1
             ),
-            (n, rank, _) => format!("It ranks {} of the {n} apps with {category} activity in this report.", ordinal(rank)),
+            (n, rank, 0) => format!("It ranks {} of the {n} apps with {category} activity in this report.", ordinal(rank)),
+            (n, rank, _) => {
+                format!("It ties for {} of the {n} apps with {category} activity in this report.", ordinal(rank))
+            }
         }
     }
 }
@@ -312,6 +354,14 @@ fn words(category: &str) -> String {
         "mediaLibrary" => "media library".into(),
         "screenRecording" => "screen recording".into(),
         other => other.into(),
+    }
+}
+
+/// A category as the object of "accessed": `the camera`, `photos`.
+fn object(category: &str) -> String {
+    match category {
+        "camera" | "microphone" | "mediaLibrary" => format!("the {}", words(category)),
+        other => words(other),
     }
 }
 
@@ -333,11 +383,11 @@ fn ordinal(n: usize) -> String {
 
 /// Seconds in words: `45 s`, `2.5 s`, `3 min 20 s`.
 fn seconds_text(seconds: f64) -> String {
-    if seconds >= 60.0 {
+    let tenths = (seconds * 10.0).round() / 10.0;
+    if tenths >= 60.0 {
         let whole = seconds.round() as u64;
         format!("{} min {} s", whole / 60, whole % 60)
     } else {
-        let rounded = (seconds * 10.0).round() / 10.0;
-        format!("{rounded} s")
+        format!("{tenths} s")
     }
 }

@@ -2,28 +2,31 @@
 //!
 //! Strings are interned once (an app's bundle ID is stored once, however many records name
 //! it); record identifiers that are Apple's upper-case UUIDs are kept as 128-bit numbers.
-//! Deduplication follows the pinned semantics (README, "Semantics"): access and event
-//! records by (`identifier`, `kind`), keeping the copy with the earliest `timeStamp`, then
-//! the smaller canonical line; network records when every field is equal.
+//! Deduplication follows the pinned semantics (README, "Semantics"): access records by
+//! (`identifier`, `kind`), keeping the copy with the earliest instant, then the smaller
+//! canonical line; beta events by `identifier`, earliest instant, then app, category and
+//! offset; network records when every field is equal.
 
 use std::collections::hash_map::Entry;
 
-use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use crate::record::{Access, AccessKind, Event, Network};
 use crate::time::Timestamp;
 
+/// The hash map of every table here: std's map with foldhash, randomly seeded.
+pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Index of an interned string.
 pub type Name = u32;
 /// Index of a file in the order the files were read.
-pub type FileIndex = u16;
+pub type FileIndex = u32;
 
 /// Interned strings: each distinct string is stored once and named by its index.
 #[derive(Default)]
 pub struct Names {
     texts: Vec<Box<str>>,
-    index: FxHashMap<Box<str>, Name>,
+    index: HashMap<Box<str>, Name>,
 }
 
 impl Names {
@@ -125,11 +128,6 @@ impl AccessEnd {
     pub fn origin(&self) -> Origin {
         Origin { file: self.file, line: u64::from(self.line) }
     }
-
-    /// Equal but for where it was read.
-    fn same_content(&self, other: &AccessEnd) -> bool {
-        AccessEnd { file: other.file, line: other.line, ..*self } == *other
-    }
 }
 
 /// The records kept for one access `identifier`.
@@ -201,8 +199,8 @@ impl Files {
     }
 
     fn add(&mut self, file: FileIndex) {
-        let mut files = self.as_slice().to_vec();
-        if let Err(at) = files.binary_search(&file) {
+        if let Err(at) = self.as_slice().binary_search(&file) {
+            let mut files = self.as_slice().to_vec();
             files.insert(at, file);
             *self = Files::Many(files);
         }
@@ -211,13 +209,13 @@ impl Files {
 
 /// Records keyed by an access identifier: Apple's upper-case UUIDs as numbers, others as text.
 pub struct ByIdentifier<V> {
-    uuids: FxHashMap<u128, V>,
-    texts: FxHashMap<Name, V>,
+    uuids: HashMap<u128, V>,
+    texts: HashMap<Name, V>,
 }
 
 impl<V> Default for ByIdentifier<V> {
     fn default() -> Self {
-        ByIdentifier { uuids: FxHashMap::default(), texts: FxHashMap::default() }
+        ByIdentifier { uuids: HashMap::default(), texts: HashMap::default() }
     }
 }
 
@@ -248,68 +246,95 @@ pub struct History {
     /// Beta access events by identifier.
     pub events: ByIdentifier<Option<EventRecord>>,
     /// Network records, each with the files it was read from.
-    pub network: FxHashMap<NetworkRecord, Files>,
+    pub network: HashMap<NetworkRecord, Files>,
     /// Copies dropped by deduplication, of all record types.
     pub duplicates: u64,
+    /// Identifiers to make room for at the next access record (see `reserve_for`).
+    reserve: usize,
 }
 
 impl History {
     /// Makes room for the access records of about `bytes` more bytes of export, so that the
     /// table is not rebuilt again and again as it grows (about 720 bytes per identifier:
     /// two lines of about 280 bytes, and a fifth of the lines are network records).
+    ///
+    /// The room is taken when the first access record arrives (so a file that is not an
+    /// export costs nothing), at most for 2 million identifiers, and only if memory allows.
     pub fn reserve_for(&mut self, bytes: u64) {
-        let identifiers = (bytes / 720).min(1 << 26) as usize;
-        self.access.uuids.reserve(identifiers);
+        self.reserve = (bytes / 720).min(1 << 21) as usize;
+    }
+
+    /// The earliest and the latest time of any kept record (network records by their
+    /// `firstTimeStamp` and `timeStamp`); `None` when nothing is kept.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        let access = self.access.values().flat_map(|pair| [pair.begin, pair.end]).flatten().map(|end| end.time());
+        let events = self.events.values().flatten().map(|event| event.time);
+        let network = self.network.keys().flat_map(|record| [record.first, record.last]);
+        // Timestamps order by instant, then offset: the span does not depend on map order.
+        access.chain(events).chain(network).fold(None, |span, t| match span {
+            None => Some((t, t)),
+            Some((first, last)) => Some((first.min(t), last.max(t))),
+        })
     }
 
     /// Adds one access record whose `timeStamp` parsed as `time`.
     pub fn add_access(&mut self, access: &Access<'_>, time: Timestamp, origin: Origin) {
-        let record = AccessEnd::new(
-            time,
-            self.names.intern(&access.accessor),
-            self.names.intern(&access.category),
-            access.broadcaster.as_deref().map(|name| self.names.intern(name)),
-            access.access_count,
-            access.out_of_process,
-            origin,
-        );
-        let pair = self.access.slot(&access.identifier, &mut self.names);
+        if self.reserve > 0 {
+            // Best effort: a failed reservation only means the table grows step by step.
+            let _ = self.access.uuids.try_reserve(std::mem::take(&mut self.reserve));
+        }
+        let names = &mut self.names;
+        let pair = self.access.slot(&access.identifier, names);
         let slot = match access.kind {
             AccessKind::Begin => &mut pair.begin,
             AccessKind::End => &mut pair.end,
         };
-        match slot {
-            None => *slot = Some(record),
-            Some(kept) => {
-                self.duplicates += 1;
-                if access_wins(&self.names, &record, kept, &access.identifier, access.kind) {
-                    *slot = Some(record);
-                }
+        let new = AccessContent {
+            app: &access.accessor,
+            category: &access.category,
+            broadcaster: access.broadcaster.as_deref(),
+            access_count: access.access_count,
+            out_of_process: access.out_of_process,
+            time,
+        };
+        if let Some(kept) = slot {
+            self.duplicates += 1;
+            // Names are interned only for a copy that is kept, so dropped copies cost nothing.
+            if !new.replaces(&AccessContent::of(kept, names), &access.identifier, access.kind) {
+                return;
             }
         }
+        *slot = Some(AccessEnd::new(
+            time,
+            names.intern(new.app),
+            names.intern(new.category),
+            new.broadcaster.map(|name| names.intern(name)),
+            new.access_count,
+            new.out_of_process,
+            origin,
+        ));
     }
 
     /// Adds one beta access event whose time parsed as `time`.
     pub fn add_event(&mut self, event: &Event<'_>, time: Timestamp, origin: Origin) {
-        let record = EventRecord {
-            time,
-            app: self.names.intern(&event.accessor),
-            category: self.names.intern(&event.category),
-            origin,
-        };
-        let slot = self.events.slot(&event.identifier, &mut self.names);
-        match slot {
-            None => *slot = Some(record),
-            Some(kept) => {
-                self.duplicates += 1;
-                let key = |r: &EventRecord| {
-                    (r.time.utc_ms(), self.names.text(r.app), self.names.text(r.category), r.time.offset_minutes())
-                };
-                if key(&record) < key(kept) {
-                    *slot = Some(record);
-                }
+        let names = &mut self.names;
+        let slot = self.events.slot(&event.identifier, names);
+        // Copies are ordered by instant, then app, category and offset (all as text).
+        let key = (time.utc_ms(), event.accessor.as_ref(), event.category.as_ref(), time.offset_minutes());
+        if let Some(kept) = slot {
+            self.duplicates += 1;
+            let kept_key =
+                (kept.time.utc_ms(), names.text(kept.app), names.text(kept.category), kept.time.offset_minutes());
+            if key >= kept_key {
+                return;
             }
         }
+        *slot = Some(EventRecord {
+            time,
+            app: names.intern(&event.accessor),
+            category: names.intern(&event.category),
+            origin,
+        });
     }
 
     /// Adds one network record whose timestamps parsed as `first` and `last`.
@@ -339,42 +364,64 @@ impl History {
     }
 }
 
-/// Whether `new` replaces `kept`: the earlier time wins, then the smaller canonical line;
-/// a copy with the same content keeps the first one read.
-fn access_wins(names: &Names, new: &AccessEnd, kept: &AccessEnd, identifier: &str, kind: AccessKind) -> bool {
-    if new.same_content(kept) {
-        return false;
-    }
-    // The instant decides; the offset a copy was written in does not (the canonical line does).
-    match new.time().utc_ms().cmp(&kept.time().utc_ms()) {
-        std::cmp::Ordering::Less => true,
-        std::cmp::Ordering::Greater => false,
-        std::cmp::Ordering::Equal => {
-            canonical_line(names, new, identifier, kind) < canonical_line(names, kept, identifier, kind)
-        }
-    }
+/// What an access record says, whether just read or kept (by name).
+#[derive(PartialEq, Eq)]
+struct AccessContent<'t> {
+    app: &'t str,
+    category: &'t str,
+    broadcaster: Option<&'t str>,
+    access_count: Option<u64>,
+    out_of_process: bool,
+    time: Timestamp,
 }
 
-/// The record as iOS writes it: compact JSON with its keys in alphabetical order.
-fn canonical_line(names: &Names, record: &AccessEnd, identifier: &str, kind: AccessKind) -> String {
-    let mut line = json!({
-        "accessor": {"identifier": names.text(record.app), "identifierType": "bundleID"},
-        "category": names.text(record.category),
-        "identifier": identifier,
-        "kind": match kind { AccessKind::Begin => "intervalBegin", AccessKind::End => "intervalEnd" },
-        "timeStamp": record.time().to_rfc3339(),
-        "type": "access",
-    });
-    if let Some(count) = record.access_count() {
-        line["accessCount"] = json!(count);
+impl<'t> AccessContent<'t> {
+    fn of(kept: &AccessEnd, names: &'t Names) -> AccessContent<'t> {
+        AccessContent {
+            app: names.text(kept.app),
+            category: names.text(kept.category),
+            broadcaster: kept.broadcaster().map(|name| names.text(name)),
+            access_count: kept.access_count(),
+            out_of_process: kept.out_of_process(),
+            time: kept.time(),
+        }
     }
-    if let Some(broadcaster) = record.broadcaster() {
-        line["broadcaster"] = json!({"identifier": names.text(broadcaster), "identifierType": "bundleID"});
+
+    /// Whether this copy replaces the kept one: the earlier instant wins, then the smaller
+    /// canonical line; a copy with the same content keeps the first one read.
+    fn replaces(&self, kept: &AccessContent<'_>, identifier: &str, kind: AccessKind) -> bool {
+        if self == kept {
+            return false;
+        }
+        // The instant decides; the offset a copy was written in does not (the canonical line does).
+        match self.time.utc_ms().cmp(&kept.time.utc_ms()) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => self.canonical_line(identifier, kind) < kept.canonical_line(identifier, kind),
+        }
     }
-    if record.out_of_process() {
-        line["outOfProcess"] = json!(true);
+
+    /// The record as iOS writes it: compact JSON with its keys in alphabetical order.
+    fn canonical_line(&self, identifier: &str, kind: AccessKind) -> String {
+        let mut line = json!({
+            "accessor": {"identifier": self.app, "identifierType": "bundleID"},
+            "category": self.category,
+            "identifier": identifier,
+            "kind": match kind { AccessKind::Begin => "intervalBegin", AccessKind::End => "intervalEnd" },
+            "timeStamp": self.time.to_rfc3339(),
+            "type": "access",
+        });
+        if let Some(count) = self.access_count {
+            line["accessCount"] = json!(count);
+        }
+        if let Some(broadcaster) = self.broadcaster {
+            line["broadcaster"] = json!({"identifier": broadcaster, "identifierType": "bundleID"});
+        }
+        if self.out_of_process {
+            line["outOfProcess"] = json!(true);
+        }
+        line.to_string()
     }
-    line.to_string()
 }
 
 /// Parses `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` with upper-case hex digits only, so that
@@ -394,4 +441,23 @@ fn parse_uuid(text: &[u8]) -> Option<u128> {
         value = (value << 4) | u128::from(digit);
     }
     Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_access_entry_stays_small() {
+        // One per access line of a year of exports: the size is a memory budget.
+        assert_eq!(std::mem::size_of::<AccessEnd>(), 40);
+    }
+
+    #[test]
+    fn only_upper_case_uuids_become_numbers() {
+        assert!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA").is_some());
+        assert!(parse_uuid(b"6af95c77-3a05-41d5-9f32-f0f0c12ce8fa").is_none());
+        assert!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8F").is_none());
+        assert!(parse_uuid(b"6AF95C77+3A05-41D5-9F32-F0F0C12CE8FA").is_none());
+    }
 }

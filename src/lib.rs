@@ -4,8 +4,8 @@
 //! The core reads exports of every generation (iOS 15 beta 1 to iOS 18 and later) from
 //! byte chunks of any size, merges several exports into one deduplicated history, pairs
 //! access records into intervals, and computes a [`Report`]: summaries per app, category,
-//! domain and website, and findings. It knows nothing of files or browsers; the CLI
-//! (`src/main.rs`) and the WebAssembly binding (`src/wasm.rs`) feed it bytes.
+//! domain and website, and findings. It knows nothing of files or browsers; its front-ends
+//! (the `privacy-lens` command, and the page through WebAssembly) feed it bytes.
 //!
 //! ```
 //! use privacy_lens::{Analyzer, Options};
@@ -60,11 +60,10 @@ pub struct Analyzer {
     history: History,
     current: Option<FileReader>,
     files: Vec<FileSummary>,
-    spans: Vec<(Timestamp, Timestamp)>,
     unknown: u64,
     skipped: u64,
     /// Per export file: its index, listed diagnostics and how many more were not listed.
-    diagnostics: Vec<(u16, Vec<Diagnostic>, u64)>,
+    diagnostics: Vec<(u32, Vec<Diagnostic>, u64)>,
 }
 
 impl Analyzer {
@@ -76,7 +75,7 @@ impl Analyzer {
     /// Starts a new file (finishing the current one, if any).
     pub fn start_file(&mut self, name: &str) {
         self.finish_file();
-        let index = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+        let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         self.current = Some(FileReader::new(index, name));
     }
 
@@ -89,7 +88,7 @@ impl Analyzer {
     /// Reads the next chunk of the current file. Chunks may split lines and characters
     /// anywhere. Without a started file the chunk is read as a file named `input`.
     pub fn feed(&mut self, chunk: &[u8]) {
-        let index = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+        let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         let reader = self.current.get_or_insert_with(|| FileReader::new(index, "input"));
         reader.feed(chunk, &mut self.history);
     }
@@ -101,9 +100,8 @@ impl Analyzer {
         if finished.summary.error.is_none() {
             self.unknown += finished.unknown;
             self.skipped += finished.summary.skipped;
-            let index = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+            let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
             self.diagnostics.push((index, finished.diagnostics, finished.diagnostics_omitted));
-            self.spans.extend(finished.span);
         }
         self.files.push(finished.summary);
         self.files.last()
@@ -119,12 +117,11 @@ impl Analyzer {
         self.files.iter().any(|f| f.error.is_none())
     }
 
-    /// The report over every finished file (a file still being read is not included).
+    /// The report over everything read so far. A file still being read contributes the
+    /// records read from it, but appears in `files` (and its diagnostics) once finished.
     pub fn report(&self, options: &Options) -> Report {
         let summaries = summary::summarize(&self.history, options);
-        let first = self.spans.iter().map(|s| s.0).min();
-        let last = self.spans.iter().map(|s| s.1).max();
-        let period = first.zip(last).map(|(first, last)| Period {
+        let period = self.history.span().map(|(first, last)| Period {
             first: first.to_rfc3339(),
             last: last.to_rfc3339(),
             days: (last.local_day() - first.local_day() + 1).max(1) as u64,
@@ -157,10 +154,10 @@ impl Analyzer {
     /// Reading and pairing diagnostics together: per file in the order read, by line, at
     /// most [`reader::MAX_DIAGNOSTICS_PER_FILE`] per file; returns them and how many more
     /// there were.
-    fn diagnostics(&self, pairing: &[(u16, u64, &'static str)]) -> (Vec<Diagnostic>, u64) {
+    fn diagnostics(&self, pairing: &[(u32, u64, &'static str)]) -> (Vec<Diagnostic>, u64) {
         let (mut listed, mut omitted) = (Vec::new(), 0);
         for (index, reading, reading_omitted) in &self.diagnostics {
-            let name = &self.files[usize::from(*index)].name;
+            let name = &self.files[*index as usize].name;
             let mut file: Vec<Diagnostic> = reading.clone();
             file.extend(pairing.iter().filter(|(f, _, _)| f == index).map(|&(_, line, message)| Diagnostic {
                 file: name.clone(),

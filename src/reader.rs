@@ -67,6 +67,8 @@ pub struct FileReader {
     last: Option<Timestamp>,
     diagnostics: Vec<Diagnostic>,
     diagnostics_omitted: u64,
+    /// The largest line number among `diagnostics`, once the list is full.
+    largest_listed: u64,
 }
 
 /// A finished file: its summary, and what it adds to the run's totals.
@@ -79,8 +81,6 @@ pub struct FinishedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Diagnostics counted but not listed.
     pub diagnostics_omitted: u64,
-    /// The first and last record times.
-    pub span: Option<(Timestamp, Timestamp)>,
 }
 
 impl FileReader {
@@ -103,6 +103,7 @@ impl FileReader {
             last: None,
             diagnostics: Vec::new(),
             diagnostics_omitted: 0,
+            largest_listed: 0,
         }
     }
 
@@ -148,7 +149,6 @@ impl FileReader {
             unknown: self.unknown,
             diagnostics: self.diagnostics,
             diagnostics_omitted: self.diagnostics_omitted,
-            span: self.first.zip(self.last),
         }
     }
 
@@ -165,16 +165,21 @@ impl FileReader {
             [b'G', b'I', b'F', b'8', ..] => Some("a GIF image"),
             _ => None,
         };
+        let lines = match self.line_count {
+            1 => "its one line is not".to_owned(),
+            n => format!("none of its {n} lines is"),
+        };
+        // The first reason a line was refused often says what is wrong with the file.
+        let first = match self.diagnostics.iter().min_by_key(|d| d.line) {
+            Some(d) => format!(" (line {}: {})", d.line, d.message),
+            None => String::new(),
+        };
         match looks_like {
             Some(kind) => format!("{name} looks like {kind}, not an export; {EXPECTED}"),
-            None if self.unknown > 0 => format!(
-                "{name} holds JSON, but none of its {} lines is an access or network activity record; {EXPECTED}",
-                self.line_count
-            ),
-            None => format!(
-                "{name} is not an export: none of its {} lines is an access or network activity record; {EXPECTED}",
-                self.line_count
-            ),
+            None if self.unknown > 0 => {
+                format!("{name} holds JSON, but {lines} an access or network activity record{first}; {EXPECTED}")
+            }
+            None => format!("{name} is not an export: {lines} an access or network activity record{first}; {EXPECTED}"),
         }
     }
 
@@ -208,17 +213,24 @@ impl FileReader {
         if trimmed.is_empty() {
             return;
         }
-        if self.after_end_of_section && trimmed == b"{" {
-            self.evidence.beta1_block = true;
-            let mut block = Beta1Block::default();
-            block.read_line(line, bytes, |_| {});
-            self.block = Some((line, block));
+        // Only the line right after `<end-of-section>` may open the beta-1 network section
+        // (pretty-printed, or compacted onto one line).
+        let may_open_block = std::mem::take(&mut self.after_end_of_section) && trimmed.starts_with(b"{");
+        if may_open_block && trimmed == b"{" {
+            self.open_block(line, bytes, history);
             return;
         }
         match decode_line(bytes) {
+            Ok(Line::Unknown) if may_open_block => self.open_block(line, bytes, history),
             Ok(record) => self.record(record, line, history),
             Err(error) => self.skip(line, error.0),
         }
+    }
+
+    fn open_block(&mut self, line: u64, bytes: &[u8], history: &mut History) {
+        self.evidence.beta1_block = true;
+        self.block = Some((line, Beta1Block::default()));
+        self.line(line, bytes, history);
     }
 
     fn block_item(&mut self, item: BlockItem, history: &mut History) {
@@ -260,7 +272,8 @@ impl FileReader {
             }
             Line::Marker(Marker::AccessMetadata { version }) => {
                 self.evidence.markers = true;
-                self.evidence.access_metadata_version = version;
+                // The first access metadata describes the file (beta 2 repeats markers).
+                self.evidence.access_metadata_version = self.evidence.access_metadata_version.or(version);
             }
             Line::Marker(Marker::NetworkMetadata) => self.evidence.markers = true,
             Line::Marker(Marker::EndOfSection) => {
@@ -285,12 +298,23 @@ impl FileReader {
         self.last = Some(self.last.map_or(last, |t| t.max(last)));
     }
 
+    /// Counts a skipped line and lists it if it is among the first lines with a problem (lines
+    /// arrive in order but for beta-1 dictionaries, which are reported where they begin).
     fn skip(&mut self, line: u64, message: String) {
         self.skipped += 1;
+        let diagnostic = Diagnostic { file: self.name.clone(), line, message };
         if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
-            self.diagnostics.push(Diagnostic { file: self.name.clone(), line, message });
-        } else {
-            self.diagnostics_omitted += 1;
+            self.diagnostics.push(diagnostic);
+            if self.diagnostics.len() == MAX_DIAGNOSTICS_PER_FILE {
+                self.largest_listed = self.diagnostics.iter().map(|d| d.line).max().unwrap_or(0);
+            }
+            return;
+        }
+        self.diagnostics_omitted += 1;
+        if line < self.largest_listed {
+            let largest = self.diagnostics.iter().rposition(|d| d.line == self.largest_listed).expect("listed");
+            self.diagnostics[largest] = diagnostic;
+            self.largest_listed = self.diagnostics.iter().map(|d| d.line).max().unwrap_or(0);
         }
     }
 }

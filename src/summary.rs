@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::cmp::Reverse;
 use std::net::IpAddr;
 
-use rustc_hash::FxHashMap;
+use crate::history::HashMap;
 
 use crate::history::{AccessEnd, FileIndex, History, Name, NetworkRecord};
 use crate::options::Options;
@@ -37,7 +37,7 @@ pub struct Summaries {
 /// Summarises the history.
 pub fn summarize(history: &History, options: &Options) -> Summaries {
     let mut pairing_diagnostics = Vec::new();
-    let mut by_category: FxHashMap<(Name, Name), CategoryRecords> = FxHashMap::default();
+    let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
     let mut diagnose = |end: &AccessEnd, message: &'static str| {
         let origin = end.origin();
         pairing_diagnostics.push((origin.file, origin.line, message));
@@ -173,11 +173,11 @@ impl NetworkSummaries {
     fn new(history: &History) -> NetworkSummaries {
         let names = &history.names;
         // Lower-case each distinct domain once.
-        let mut lower: FxHashMap<Name, String> = FxHashMap::default();
+        let mut lower: HashMap<Name, String> = HashMap::default();
         for record in history.network.keys() {
-            lower.entry(record.domain).or_insert_with(|| names.text(record.domain).to_ascii_lowercase());
+            lower.entry(record.domain).or_insert_with(|| names.text(record.domain).to_lowercase());
         }
-        let mut groups: FxHashMap<(Name, &str), Vec<(&NetworkRecord, &[FileIndex])>> = FxHashMap::default();
+        let mut groups: HashMap<(Name, &str), Vec<(&NetworkRecord, &[FileIndex])>> = HashMap::default();
         for (record, files) in &history.network {
             groups.entry((record.app, lower[&record.domain].as_str())).or_default().push((record, files.as_slice()));
         }
@@ -302,11 +302,12 @@ pub fn is_ip_literal(domain: &str) -> bool {
     bare.parse::<IpAddr>().is_ok()
 }
 
-/// Whether two records' windows `[firstTimeStamp, timeStamp]` overlap while no export holds
-/// both: then their hits may count the same connections twice.
+/// Whether two records' windows `[firstTimeStamp, timeStamp]` (instants, both ends
+/// included) overlap while no export holds both: then their hits may count the same
+/// connections twice.
 ///
-/// A sweep over the records by start time, O(n log n): records read from one file are
-/// counted per file; the rare records found in several files are compared directly.
+/// A sweep over the records by start: the records still open are counted per file set, so
+/// each record is compared with the distinct file sets open, not with every record.
 fn windows_overlap_across_exports(records: &[(&NetworkRecord, &[FileIndex])]) -> bool {
     // Nearly every group was read from one single file: nothing to compare.
     if let [(_, [only]), rest @ ..] = records {
@@ -314,41 +315,34 @@ fn windows_overlap_across_exports(records: &[(&NetworkRecord, &[FileIndex])]) ->
             return false;
         }
     }
-    let mut order: Vec<&(&NetworkRecord, &[FileIndex])> = records.iter().collect();
-    order.sort_by_key(|(record, _)| record.first);
-    let mut ending: BinaryHeap<Reverse<(Timestamp, usize)>> = BinaryHeap::new();
-    let mut single_per_file: FxHashMap<FileIndex, usize> = FxHashMap::default();
-    let mut single_total = 0usize;
-    let mut multi: Vec<usize> = Vec::new();
-    for (index, (record, files)) in order.iter().enumerate() {
+    let window = |record: &NetworkRecord| {
+        let (first, last) = (record.first.utc_ms(), record.last.utc_ms());
+        (first.min(last), first.max(last))
+    };
+    let mut order: Vec<(i64, i64, &[FileIndex])> =
+        records.iter().map(|(record, files)| (window(record).0, window(record).1, *files)).collect();
+    order.sort_unstable_by_key(|&(first, _, _)| first);
+    let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+    let mut open: HashMap<&[FileIndex], usize> = HashMap::default();
+    for (index, &(first, last, files)) in order.iter().enumerate() {
         while let Some(&Reverse((end, done))) = ending.peek() {
-            if end >= record.first {
+            if end >= first {
                 break;
             }
             ending.pop();
-            match order[done].1 {
-                [file] => {
-                    *single_per_file.entry(*file).or_default() -= 1;
-                    single_total -= 1;
+            let set = order[done].2;
+            if let Some(count) = open.get_mut(set) {
+                *count -= 1;
+                if *count == 0 {
+                    open.remove(set);
                 }
-                _ => multi.retain(|&m| m != done),
             }
         }
-        let shared_singles: usize = files.iter().map(|f| single_per_file.get(f).copied().unwrap_or(0)).sum();
-        if single_total > shared_singles {
+        if open.keys().any(|set| !shares_a_file(set, files)) {
             return true;
         }
-        if multi.iter().any(|&m| !shares_a_file(order[m].1, files)) {
-            return true;
-        }
-        ending.push(Reverse((record.last.max(record.first), index)));
-        match files {
-            [file] => {
-                *single_per_file.entry(*file).or_default() += 1;
-                single_total += 1;
-            }
-            _ => multi.push(index),
-        }
+        ending.push(Reverse((last, index)));
+        *open.entry(files).or_default() += 1;
     }
     false
 }

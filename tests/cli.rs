@@ -228,6 +228,16 @@ fn impossible_quiet_hours_is_a_usage_error() {
 }
 
 #[test]
+fn thresholds_that_would_make_every_access_a_finding_are_usage_errors() {
+    let export = fixture("quirks.ndjson");
+    for (flag, bad) in [("--long-seconds", "0"), ("--long-seconds", "NaN"), ("--frequent-per-day", "-1"), ("--quiet-hours-min", "0")] {
+        let output = privacy_lens(&["analyze", flag, bad, path_str(&export)]);
+        assert_eq!(output.status.code(), Some(2), "{flag} {bad}");
+        assert!(stderr(&output).contains(bad), "{flag} {bad}: {}", stderr(&output));
+    }
+}
+
+#[test]
 fn generate_is_deterministic_and_its_output_analyzes() {
     let (first, second, other) = (generated(3), generated(3), generated(4));
     let bytes = std::fs::read(&first.0).unwrap();

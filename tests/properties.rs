@@ -588,6 +588,10 @@ fn without_upper_bounds(mut value: Value) -> Value {
         match value {
             Value::Object(object) => {
                 object.remove("hits_upper_bound");
+                // A finding's text says "up to" when its hits are an upper bound.
+                if let Some(Value::String(text)) = object.get_mut("text") {
+                    *text = text.replace("up to ", "");
+                }
                 object.values_mut().for_each(strip);
             }
             Value::Array(items) => items.iter_mut().for_each(strip),

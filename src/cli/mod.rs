@@ -40,14 +40,15 @@ struct AnalyzeArgs {
     /// Quiet hours, local time, start included and end excluded; may cross midnight.
     #[arg(long, value_name = "HH:MM-HH:MM", default_value = "00:00-06:00")]
     quiet_hours: QuietHours,
-    /// quiet_hours_access: at least this many quiet-hours intervals.
-    #[arg(long, value_name = "N", default_value_t = Thresholds::default().quiet_hours_min)]
+    /// quiet_hours_access: at least this many quiet-hours intervals (1 or more).
+    #[arg(long, value_name = "N", default_value_t = Thresholds::default().quiet_hours_min,
+          value_parser = clap::value_parser!(u64).range(1..))]
     quiet_hours_min: u64,
-    /// frequent_access: at least this many intervals per day on average.
-    #[arg(long, value_name = "N", default_value_t = Thresholds::default().frequent_per_day)]
+    /// frequent_access: at least this many intervals per day on average (more than 0).
+    #[arg(long, value_name = "N", default_value_t = Thresholds::default().frequent_per_day, value_parser = positive)]
     frequent_per_day: f64,
-    /// long_access: an interval of photos, contacts or media at least this many seconds long.
-    #[arg(long, value_name = "SECONDS", default_value_t = Thresholds::default().long_seconds)]
+    /// long_access: an interval of photos, contacts or media at least this many seconds long (more than 0).
+    #[arg(long, value_name = "SECONDS", default_value_t = Thresholds::default().long_seconds, value_parser = positive)]
     long_seconds: f64,
 }
 
@@ -59,8 +60,8 @@ struct GenerateArgs {
     /// Days of activity.
     #[arg(long, default_value_t = 7)]
     days: u32,
-    /// Instead of one export, write consecutive weekly exports back to back until the
-    /// output reaches this many bytes (suffixes K, M, G allowed).
+    /// Instead of one export, write consecutive weekly exports (7 days each; --days is not
+    /// used) back to back until the output reaches this many bytes (suffixes K, M, G).
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     size: Option<u64>,
     /// Where to write; standard output when absent.
@@ -175,5 +176,17 @@ fn parse_size(text: &str) -> Result<u64, String> {
         "G" | "GB" | "GIB" => 1 << 30,
         _ => return Err(format!("{text:?} is not a size such as 100M or 1G")),
     };
-    digits.parse::<u64>().map(|n| n * multiplier).map_err(|_| format!("{text:?} is not a size such as 100M or 1G"))
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("{text:?} is not a size such as 100M or 1G"))
+}
+
+/// A finite number greater than zero.
+fn positive(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 => Ok(value),
+        _ => Err(format!("{text:?} should be a number greater than 0")),
+    }
 }

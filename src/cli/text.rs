@@ -9,7 +9,7 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let exports = report.files.iter().filter(|f| f.error.is_none()).count();
     write!(out, "Privacy Lens: {exports} of {} files read as exports", report.files.len())?;
     match &report.period {
-        Some(period) => writeln!(out, ", {} to {} ({} days)", period.first, period.last, period.days)?,
+        Some(period) => writeln!(out, ", {} to {} ({})", period.first, period.last, plural(period.days, "day", "days"))?,
         None => writeln!(out)?,
     }
 
@@ -36,13 +36,13 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
             (Some(error), _) => writeln!(out, "  {}: not read: {error}", file.name)?,
             (None, generation) => writeln!(
                 out,
-                "  {}: {}, {} to {}, {} records, {} lines skipped",
+                "  {}: {}, {} to {}, {}, {} skipped",
                 file.name,
                 generation.map_or("", |g| g.as_str()),
                 file.first.as_deref().unwrap_or("?"),
                 file.last.as_deref().unwrap_or("?"),
-                file.records,
-                file.skipped
+                plural(file.records, "record", "records"),
+                plural(file.skipped, "line", "lines")
             )?,
         }
     }
@@ -51,7 +51,7 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
     for app in &report.apps {
         writeln!(out, "  {}", app.bundle_id)?;
         for c in &app.access {
-            write!(out, "    {}: {} intervals", c.category, c.intervals)?;
+            write!(out, "    {}: {}", c.category, plural(c.intervals, "interval", "intervals"))?;
             if c.intervals > 0 {
                 write!(
                     out,
@@ -70,10 +70,10 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
         if n.domains > 0 {
             writeln!(
                 out,
-                "    network: {} domains, {}{} hits ({} flagged by Apple)",
-                n.domains,
+                "    network: {}, {}{} ({} flagged by Apple)",
+                plural(n.domains, "domain", "domains"),
                 if n.hits_upper_bound { "at most " } else { "" },
-                n.hits,
+                plural(n.hits, "hit", "hits"),
                 n.flagged_domains
             )?;
         }
@@ -89,4 +89,9 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `1 day`, `3 days`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
