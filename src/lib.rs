@@ -39,7 +39,6 @@ mod summary;
 pub mod synthetic;
 mod time;
 
-
 pub use crate::findings::RULES;
 pub use crate::options::{Options, QuietHours};
 pub use crate::report::*;
