@@ -19,6 +19,9 @@ const MAX_SKIPPED_DIGITS: usize = 18;
 pub fn decode(line: &[u8]) -> Option<Line<'_>> {
     // Validating the line once lets every string be a slice of it.
     let text = std::str::from_utf8(line).ok()?;
+    if let Some(decoded) = super::template::decode(text) {
+        return Some(decoded);
+    }
     let mut cursor = Cursor { text, bytes: line, at: 0, quotes: Quotes::index(line)? };
     let fields = cursor.top_level_object()?;
     cursor.skip_whitespace();

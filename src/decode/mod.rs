@@ -1,13 +1,15 @@
 //! JSON line → [`Line`]: a purpose-built fast reader with serde_json as the reference.
 //!
 //! [`reference`] decodes through `serde_json::Value` and defines what every line means.
-//! [`fast`] handles the common case (an ASCII `access` or `networkActivity` object without
+//! [`fast`] handles the common case (an `access` or `networkActivity` object without
 //! escapes) several times faster and declines everything else, which then goes to the
-//! reference. A line the fast reader accepts must decode to exactly what the reference
-//! gives; `tests/decode_differential.rs` and the fuzz target `decode` check that.
+//! reference; it first tries [`template`], which matches the exact layouts iOS writes. A
+//! line the fast reader accepts must decode to exactly what the reference gives;
+//! `tests/decode_differential.rs` and the fuzz target `decode` check that.
 
 pub mod fast;
 pub mod reference;
+mod template;
 
 use std::fmt;
 

@@ -1,0 +1,204 @@
+//! The fastest path: a line in exactly the layout iOS writes, matched piece by piece.
+//!
+//! iOS writes access lines with their keys in alphabetical order and network lines in one
+//! fixed order per version, all without spaces. A line that is exactly such a layout (fixed
+//! key text, plain strings, whole numbers) is valid JSON by construction, with every key
+//! once, so reading it is a handful of prefix comparisons and quote searches. Anything else
+//! is left to the general fast reader ([`super::fast`]).
+
+use std::borrow::Cow;
+
+use crate::record::{Access, AccessKind, Line, Network};
+
+/// Decodes `line` if it is in one of iOS's exact layouts.
+pub fn decode(line: &str) -> Option<Line<'_>> {
+    if line.starts_with(r#"{"a"#) {
+        access(line)
+    } else if line.starts_with(r#"{"timeStamp":"#) {
+        network_15_2(line)
+    } else {
+        None
+    }
+}
+
+/// The text still to match.
+struct Rest<'a>(&'a str);
+
+impl<'a> Rest<'a> {
+    /// Consumes `expected` exactly.
+    fn literal(&mut self, expected: &str) -> Option<()> {
+        self.0 = self.0.strip_prefix(expected)?;
+        Some(())
+    }
+
+    /// Consumes `expected` if it is next.
+    fn optional(&mut self, expected: &str) -> bool {
+        self.literal(expected).is_some()
+    }
+
+    /// A string's contents up to its closing quote (the opening one is already consumed),
+    /// which must hold no backslash and no control character.
+    fn string(&mut self) -> Option<&'a str> {
+        let bytes = self.0.as_bytes();
+        let end = bytes.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+        if bytes[end] != b'"' {
+            return None;
+        }
+        let contents = &self.0[..end];
+        self.0 = &self.0[end + 1..];
+        Some(contents)
+    }
+
+    /// A whole number as JSON writes it (no sign, no leading zero, no fraction) that fits
+    /// in u64, followed by `,` or `}`.
+    fn number(&mut self) -> Option<u64> {
+        let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
+        let text = &self.0[..digits];
+        if digits == 0 || (digits > 1 && text.starts_with('0')) || !matches!(self.0.as_bytes().get(digits), Some(b',' | b'}')) {
+            return None;
+        }
+        self.0 = &self.0[digits..];
+        text.parse().ok()
+    }
+
+    fn end(&self) -> Option<()> {
+        self.0.is_empty().then_some(())
+    }
+}
+
+/// `{"accessCount":N,"accessor":{…},"broadcaster":{…},"category":…,"identifier":…,
+/// "kind":…,"outOfProcess":B,"timeStamp":…,"type":"access"}`, the optional keys optional.
+fn access(line: &str) -> Option<Line<'_>> {
+    let mut rest = Rest(line);
+    rest.literal("{")?;
+    let access_count = if rest.optional(r#""accessCount":"#) {
+        let count = rest.number()?;
+        rest.literal(",")?;
+        Some(count)
+    } else {
+        None
+    };
+    rest.literal(r#""accessor":{"identifier":""#)?;
+    let accessor = rest.string()?;
+    rest.literal(r#","identifierType":""#)?;
+    rest.string()?;
+    rest.literal("},")?;
+    let broadcaster = if rest.optional(r#""broadcaster":{"identifier":""#) {
+        let broadcaster = rest.string()?;
+        rest.literal(r#","identifierType":""#)?;
+        rest.string()?;
+        rest.literal("},")?;
+        Some(broadcaster)
+    } else {
+        None
+    };
+    rest.literal(r#""category":""#)?;
+    let category = rest.string()?;
+    rest.literal(r#","identifier":""#)?;
+    let identifier = rest.string()?;
+    rest.literal(r#","kind":""#)?;
+    let kind = match rest.string()? {
+        "intervalBegin" => AccessKind::Begin,
+        "intervalEnd" => AccessKind::End,
+        _ => return None,
+    };
+    rest.literal(",")?;
+    let out_of_process = if rest.optional(r#""outOfProcess":true,"#) {
+        true
+    } else {
+        rest.optional(r#""outOfProcess":false,"#);
+        false
+    };
+    rest.literal(r#""timeStamp":""#)?;
+    let time_stamp = rest.string()?;
+    rest.literal(r#","type":"access"}"#)?;
+    rest.end()?;
+    Some(Line::Access(Access {
+        accessor: Cow::Borrowed(accessor),
+        category: Cow::Borrowed(category),
+        identifier: Cow::Borrowed(identifier),
+        kind,
+        time_stamp: Cow::Borrowed(time_stamp),
+        out_of_process,
+        access_count,
+        broadcaster: broadcaster.map(Cow::Borrowed),
+    }))
+}
+
+/// The iOS 15.2+ network layout: `{"timeStamp":…,"initiatedType":…,"context":…,"domain":…,
+/// "contextVerificationType":N,"type":"networkActivity","domainType":N,"firstTimeStamp":…,
+/// "bundleID":…,"domainOwner":…,"hits":N,"domainClassification":N}`.
+fn network_15_2(line: &str) -> Option<Line<'_>> {
+    let mut rest = Rest(line);
+    rest.literal(r#"{"timeStamp":""#)?;
+    let time_stamp = rest.string()?;
+    rest.literal(r#","initiatedType":""#)?;
+    let initiated_type = rest.string()?;
+    rest.literal(r#","context":""#)?;
+    let context = rest.string()?;
+    rest.literal(r#","domain":""#)?;
+    let domain = rest.string()?;
+    rest.literal(r#","contextVerificationType":"#)?;
+    let context_verification_type = rest.number()?;
+    rest.literal(r#","type":"networkActivity","domainType":"#)?;
+    let domain_type = rest.number()?;
+    rest.literal(r#","firstTimeStamp":""#)?;
+    let first_time_stamp = rest.string()?;
+    rest.literal(r#","bundleID":""#)?;
+    let bundle_id = rest.string()?;
+    rest.literal(r#","domainOwner":""#)?;
+    let domain_owner = rest.string()?;
+    rest.literal(r#","hits":"#)?;
+    let hits = rest.number()?;
+    rest.literal(r#","domainClassification":"#)?;
+    let domain_classification = rest.number()?;
+    rest.literal("}")?;
+    rest.end()?;
+    Some(Line::Network(Network {
+        bundle_id: Cow::Borrowed(bundle_id),
+        domain: Cow::Borrowed(domain),
+        context: Cow::Borrowed(context),
+        initiated_type: Cow::Borrowed(initiated_type),
+        domain_type,
+        domain_owner: Cow::Borrowed(domain_owner),
+        hits,
+        first_time_stamp: Cow::Borrowed(first_time_stamp),
+        time_stamp: Cow::Borrowed(time_stamp),
+        domain_classification: Some(domain_classification),
+        context_verification_type: Some(context_verification_type),
+        typed: true,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::reference;
+
+    #[test]
+    fn takes_the_ios_layouts_and_agrees_with_the_reference() {
+        for line in [
+            r#"{"accessCount":0,"accessor":{"identifier":"com.apple.facetime","identifierType":"bundleID"},"broadcaster":{"identifier":"com.apple.facetime","identifierType":"bundleID"},"category":"screenRecording","identifier":"BE77C3FE-30F6-4205-AD33-A384C9DC9AE8","kind":"intervalBegin","timeStamp":"2025-02-11T13:34:34.775+01:00","type":"access"}"#,
+            r#"{"accessor":{"identifier":"com.例子.app","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","outOfProcess":true,"timeStamp":"2025-02-11T13:34:34.775+01:00","type":"access"}"#,
+            r#"{"timeStamp":"2022-04-27T10:53:27.920-04:00","initiatedType":"NonAppInitiated","context":"youtube.com","domain":"google.com","contextVerificationType":2,"type":"networkActivity","domainType":1,"firstTimeStamp":"2022-04-27T10:52:03.021-04:00","bundleID":"com.google.chrome.ios","domainOwner":"Google LLC","hits":4,"domainClassification":1}"#,
+        ] {
+            let fast = decode(line).expect("an iOS layout");
+            assert_eq!(fast, reference::decode(line.as_bytes()).unwrap());
+        }
+    }
+
+    #[test]
+    fn declines_anything_off_the_layout() {
+        for line in [
+            r#"{"accessCount":01,"accessor":{"identifier":"a","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"t","type":"access"}"#,
+            r#"{"accessor":{"identifier":"a\"b","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"t","type":"access"}"#,
+            r#"{"accessor":{"identifier":"a","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"event","timeStamp":"t","type":"access"}"#,
+            r#"{"accessor":{"identifier":"a","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"t","type":"access"} "#,
+            r#"{"accessor":{"identifier":"a","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"t","type":"access","x":1}"#,
+            r#"{"timeStamp":"t","initiatedType":"A","context":"","domain":"d","contextVerificationType":0,"type":"networkActivity","domainType":1.5,"firstTimeStamp":"t","bundleID":"b","domainOwner":"","hits":4,"domainClassification":1}"#,
+            r#"{"timeStamp":"t","initiatedType":"A","context":"","domain":"d","contextVerificationType":0,"type":"networkActivity","domainType":1,"firstTimeStamp":"t","bundleID":"b","domainOwner":"","hits":99999999999999999999,"domainClassification":1}"#,
+        ] {
+            assert_eq!(decode(line), None, "{line}");
+        }
+    }
+}
