@@ -207,6 +207,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Any date and time in the export's shape, valid or not: whatever the fast path
+        /// accepts, chrono reads the same; whatever is valid, the fast path accepts.
+        #[test]
+        fn fast_path_matches_chrono_on_random_timestamps(
+            year in 0u32..10000, month in 0u32..14, day in 0u32..33, hour in 0u32..25, minute in 0u32..61,
+            second in 0u32..61, millis in proptest::option::of(0u32..1000),
+            offset in proptest::option::of((proptest::bool::ANY, 0u32..25, 0u32..61)),
+        ) {
+            let fraction = millis.map(|ms| format!(".{ms:03}")).unwrap_or_default();
+            let zone = match offset {
+                None => "Z".to_owned(),
+                Some((east, hours, minutes)) => format!("{}{hours:02}:{minutes:02}", if east { '+' } else { '-' }),
+            };
+            let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}");
+            let chrono = via_chrono(&text);
+            match parse_fast(text.as_bytes()) {
+                Some(fast) => proptest::prop_assert_eq!(Some(fast), chrono, "{}", text),
+                // Declined: only leap seconds, which chrono may read, or what chrono rejects too.
+                None => proptest::prop_assert!(chrono.is_none() || second == 60, "{}", text),
+            }
+        }
+    }
+
     #[test]
     fn chrono_handles_the_other_shapes() {
         let micro = Timestamp::parse("2022-04-27T10:53:27.920999-04:00").unwrap();
