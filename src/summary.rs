@@ -1,12 +1,12 @@
 //! From the merged history to per-app, per-domain and per-website summaries.
 
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::cmp::Reverse;
 use std::net::IpAddr;
 
 use crate::history::HashMap;
 
-use crate::history::{AccessEnd, FileIndex, History, Name, NetworkRecord};
+use crate::history::{AccessEnd, FileIndex, History, Name, Names, NetworkRecord};
 use crate::options::Options;
 use crate::report::{AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, WebsiteSummary};
 use crate::time::{format_day, Timestamp};
@@ -169,114 +169,136 @@ struct NetworkSummaries {
     websites: Vec<WebsiteSummary>,
 }
 
+/// What is summed per lower-cased domain and per website while grouping.
+#[derive(Default)]
+struct DomainTotals {
+    apps: Vec<Name>,
+    hits: u64,
+    hits_upper_bound: bool,
+    flagged: bool,
+    owners: HashMap<Name, u64>,
+}
+
+#[derive(Default)]
+struct WebsiteTotals {
+    hits: u64,
+    apps: Vec<Name>,
+    domains: Vec<u32>,
+    flagged: Vec<u32>,
+}
+
 impl NetworkSummaries {
     fn new(history: &History) -> NetworkSummaries {
         let names = &history.names;
-        // Lower-case each distinct domain once.
-        let mut lower: HashMap<Name, String> = HashMap::default();
+        // Number each distinct lower-cased domain once; group and sum by numbers, and turn
+        // them into text only for the output.
+        let mut lower_texts: Vec<String> = Vec::new();
+        let mut lower_numbers: HashMap<String, u32> = HashMap::default();
+        let mut domain_number: HashMap<Name, u32> = HashMap::default();
         for record in history.network.keys() {
-            lower.entry(record.domain).or_insert_with(|| names.text(record.domain).to_lowercase());
+            domain_number.entry(record.domain).or_insert_with(|| {
+                let lower = names.text(record.domain).to_lowercase();
+                *lower_numbers.entry(lower.clone()).or_insert_with(|| {
+                    lower_texts.push(lower);
+                    (lower_texts.len() - 1) as u32
+                })
+            });
         }
-        let mut groups: HashMap<(Name, &str), Vec<(&NetworkRecord, &[FileIndex])>> = HashMap::default();
+        let mut groups: HashMap<(Name, u32), Vec<(&NetworkRecord, &[FileIndex])>> = HashMap::default();
         for (record, files) in &history.network {
-            groups.entry((record.app, lower[&record.domain].as_str())).or_default().push((record, files.as_slice()));
+            groups.entry((record.app, domain_number[&record.domain])).or_default().push((record, files.as_slice()));
         }
         let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();
-        let mut domains: BTreeMap<&str, DomainSummary> = BTreeMap::new();
-        let mut domain_owners: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-        let mut websites: BTreeMap<&str, (u64, BTreeSet<&str>, BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+        let mut domains: Vec<DomainTotals> = (0..lower_texts.len()).map(|_| DomainTotals::default()).collect();
+        let mut websites: HashMap<Name, WebsiteTotals> = HashMap::default();
         for ((app, domain), records) in groups {
             let upper_bound = windows_overlap_across_exports(&records);
-            let mut owners: BTreeMap<&str, u64> = BTreeMap::new();
-            let mut entry = AppDomain {
-                domain: domain.to_owned(),
-                hits: 0,
-                hits_upper_bound: upper_bound,
-                flagged: false,
-                owner: String::new(),
-                app_initiated_hits: 0,
-                website_hits: 0,
-                contexts: Vec::new(),
-                first: String::new(),
-                last: String::new(),
-            };
-            let mut contexts = BTreeSet::new();
+            let totals = &mut domains[domain as usize];
+            let mut owners: HashMap<Name, u64> = HashMap::default();
+            let mut contexts: Vec<Name> = Vec::new();
+            let (mut hits, mut flagged, mut app_initiated_hits, mut website_hits) = (0u64, false, 0u64, 0u64);
             let (mut first, mut last) = (records[0].0.first, records[0].0.last);
             for (record, _) in &records {
-                entry.hits = entry.hits.saturating_add(record.hits);
-                entry.flagged |= record.domain_type == 1;
+                hits = hits.saturating_add(record.hits);
+                flagged |= record.domain_type == 1;
                 match names.text(record.initiated_type) {
-                    "AppInitiated" => entry.app_initiated_hits = entry.app_initiated_hits.saturating_add(record.hits),
-                    "NonAppInitiated" => entry.website_hits = entry.website_hits.saturating_add(record.hits),
+                    "AppInitiated" => app_initiated_hits = app_initiated_hits.saturating_add(record.hits),
+                    "NonAppInitiated" => website_hits = website_hits.saturating_add(record.hits),
                     _ => {}
                 }
-                let owner = names.text(record.owner);
-                if !owner.is_empty() {
-                    *owners.entry(owner).or_default() += 1;
-                    *domain_owners.entry(domain).or_default().entry(owner).or_default() += 1;
+                if !names.text(record.owner).is_empty() {
+                    *owners.entry(record.owner).or_default() += 1;
+                    *totals.owners.entry(record.owner).or_default() += 1;
                 }
-                let context = names.text(record.context);
-                if !context.is_empty() {
-                    contexts.insert(context);
-                    let site = websites.entry(context).or_default();
-                    site.0 = site.0.saturating_add(record.hits);
-                    site.1.insert(names.text(app));
-                    site.2.insert(domain);
+                if !names.text(record.context).is_empty() {
+                    contexts.push(record.context);
+                    let site = websites.entry(record.context).or_default();
+                    site.hits = site.hits.saturating_add(record.hits);
+                    site.apps.push(app);
+                    site.domains.push(domain);
                     if record.domain_type == 1 {
-                        site.3.insert(domain);
+                        site.flagged.push(domain);
                     }
                 }
                 first = first.min(record.first);
                 last = last.max(record.last);
             }
-            entry.owner = most_frequent(&owners);
-            entry.contexts = contexts.into_iter().map(str::to_owned).collect();
-            entry.first = first.to_rfc3339();
-            entry.last = last.to_rfc3339();
-
-            let summary = domains.entry(domain).or_insert_with(|| DomainSummary {
-                ip_literal: is_ip_literal(domain),
-                domain: domain.to_owned(),
-                apps: Vec::new(),
-                hits: 0,
-                hits_upper_bound: false,
-                flagged: false,
-                owner: String::new(),
-            });
-            summary.apps.push(names.text(app).to_owned());
-            summary.hits = summary.hits.saturating_add(entry.hits);
-            summary.hits_upper_bound |= upper_bound;
-            summary.flagged |= entry.flagged;
+            totals.apps.push(app);
+            totals.hits = totals.hits.saturating_add(hits);
+            totals.hits_upper_bound |= upper_bound;
+            totals.flagged |= flagged;
 
             let app_network = apps.entry(app).or_default();
             app_network.domains += 1;
-            app_network.hits = app_network.hits.saturating_add(entry.hits);
+            app_network.hits = app_network.hits.saturating_add(hits);
             app_network.hits_upper_bound |= upper_bound;
-            app_network.app_initiated_hits = app_network.app_initiated_hits.saturating_add(entry.app_initiated_hits);
-            app_network.website_hits = app_network.website_hits.saturating_add(entry.website_hits);
-            app_network.flagged_domains += u64::from(entry.flagged);
-            app_network.by_domain.push(entry);
+            app_network.app_initiated_hits = app_network.app_initiated_hits.saturating_add(app_initiated_hits);
+            app_network.website_hits = app_network.website_hits.saturating_add(website_hits);
+            app_network.flagged_domains += u64::from(flagged);
+            app_network.by_domain.push(AppDomain {
+                domain: lower_texts[domain as usize].clone(),
+                hits,
+                hits_upper_bound: upper_bound,
+                flagged,
+                owner: most_frequent(&owners, names),
+                app_initiated_hits,
+                website_hits,
+                contexts: sorted_texts(contexts, |&context| names.text(context)),
+                first: first.to_rfc3339(),
+                last: last.to_rfc3339(),
+            });
         }
         for app_network in apps.values_mut() {
             app_network.by_domain.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
         }
         let mut domains: Vec<DomainSummary> = domains
-            .into_values()
-            .map(|mut summary| {
-                summary.apps.sort();
-                summary.owner = domain_owners.get(summary.domain.as_str()).map(most_frequent).unwrap_or_default();
-                summary
+            .into_iter()
+            .zip(&lower_texts)
+            .filter(|(totals, _)| !totals.apps.is_empty())
+            .map(|(totals, domain)| DomainSummary {
+                domain: domain.clone(),
+                ip_literal: is_ip_literal(domain),
+                apps: sorted_texts(totals.apps, |&app| names.text(app)),
+                hits: totals.hits,
+                hits_upper_bound: totals.hits_upper_bound,
+                flagged: totals.flagged,
+                owner: most_frequent(&totals.owners, names),
             })
             .collect();
         domains.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
         let mut websites: Vec<WebsiteSummary> = websites
             .into_iter()
-            .map(|(site, (hits, apps, domains, flagged))| WebsiteSummary {
-                site: site.to_owned(),
-                hits,
-                apps: apps.into_iter().map(str::to_owned).collect(),
-                domains: domains.into_iter().map(str::to_owned).collect(),
-                flagged_domains: flagged.len() as u64,
+            .map(|(site, totals)| {
+                let mut flagged = totals.flagged;
+                flagged.sort_unstable();
+                flagged.dedup();
+                WebsiteSummary {
+                    site: names.text(site).to_owned(),
+                    hits: totals.hits,
+                    apps: sorted_texts(totals.apps, |&app| names.text(app)),
+                    domains: sorted_texts(totals.domains, |&domain| lower_texts[domain as usize].as_str()),
+                    flagged_domains: flagged.len() as u64,
+                }
             })
             .collect();
         websites.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
@@ -284,15 +306,22 @@ impl NetworkSummaries {
     }
 }
 
-/// The most frequent key, the alphabetically first among equals; empty when there is none.
-fn most_frequent(counts: &BTreeMap<&str, u64>) -> String {
-    let mut best: Option<(&str, u64)> = None;
-    for (&key, &count) in counts {
-        if best.is_none_or(|(_, top)| count > top) {
-            best = Some((key, count));
-        }
-    }
-    best.map(|(key, _)| key.to_owned()).unwrap_or_default()
+/// The texts of `items`, sorted, without repeats.
+fn sorted_texts<'n, T>(items: Vec<T>, text: impl Fn(&T) -> &'n str) -> Vec<String> {
+    let mut texts: Vec<&str> = items.iter().map(text).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    texts.into_iter().map(str::to_owned).collect()
+}
+
+/// The most frequent name, the alphabetically first among equals; empty when there is none.
+fn most_frequent(counts: &HashMap<Name, u64>, names: &Names) -> String {
+    counts
+        .iter()
+        .map(|(&name, &count)| (std::cmp::Reverse(count), names.text(name)))
+        .min()
+        .map(|(_, text)| text.to_owned())
+        .unwrap_or_default()
 }
 
 /// Whether `domain` is an IPv4 or IPv6 literal (an IPv6 zone such as `%en0` allowed).
