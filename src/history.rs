@@ -255,13 +255,14 @@ pub struct History {
 
 impl History {
     /// Makes room for the access records of about `bytes` more bytes of export, so that the
-    /// table is not rebuilt again and again as it grows (about 720 bytes per identifier:
-    /// two lines of about 280 bytes, and a fifth of the lines are network records).
+    /// table is not rebuilt again and again as it grows (one identifier per 500 bytes: two
+    /// access lines of about 260 bytes; rounding down errs towards a table that is not
+    /// rebuilt at the end).
     ///
     /// The room is taken when the first access record arrives (so a file that is not an
     /// export costs nothing), at most for 2 million identifiers, and only if memory allows.
     pub fn reserve_for(&mut self, bytes: u64) {
-        self.reserve = (bytes / 720).min(1 << 21) as usize;
+        self.reserve = (bytes / 500).min(1 << 21) as usize;
     }
 
     /// The earliest and the latest time of any kept record (network records by their
