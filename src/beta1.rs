@@ -17,6 +17,7 @@ const MAX_RECORD: usize = 1 << 16;
 const MAX_KEY: usize = 4096;
 
 /// What one line of the block produced.
+#[allow(clippy::large_enum_variant)] // short-lived, one at a time
 pub enum BlockItem {
     /// A dictionary closed on this line; `line` is where it began.
     Record { line: u64, result: Result<Network<'static>, DecodeError> },

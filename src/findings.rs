@@ -119,7 +119,10 @@ fn quiet_hours_access(
 fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, options: &Options) -> Option<Finding> {
     let limit = options.thresholds.long_seconds;
     let library = LIBRARY_CATEGORIES.contains(&category.category.as_str());
-    if !library || category.intervals == 0 || !(category.max_seconds >= limit) {
+    // Written so that a NaN threshold matches nothing.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    let below = !(category.max_seconds >= limit);
+    if !library || category.intervals == 0 || below {
         return None;
     }
     let intervals: Vec<Interval> =
@@ -156,7 +159,10 @@ fn frequent_access(
     options: &Options,
 ) -> Option<Finding> {
     let per_day = category.intervals as f64 / days.max(1) as f64;
-    if category.intervals == 0 || !(per_day >= options.thresholds.frequent_per_day) {
+    // Written so that a NaN threshold matches nothing.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    let below = !(per_day >= options.thresholds.frequent_per_day);
+    if category.intervals == 0 || below {
         return None;
     }
     let busiest = category.by_day.iter().max_by(|a, b| a.intervals.cmp(&b.intervals).then(b.date.cmp(&a.date)))?;

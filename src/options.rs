@@ -6,18 +6,12 @@ use std::str::FromStr;
 pub use crate::report::Thresholds;
 
 /// The settings a report is computed with.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     /// The quiet-hours window.
     pub quiet_hours: QuietHours,
     /// Thresholds of the finding rules.
     pub thresholds: Thresholds,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { quiet_hours: QuietHours::default(), thresholds: Thresholds::default() }
-    }
 }
 
 impl Default for Thresholds {

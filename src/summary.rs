@@ -169,6 +169,9 @@ struct NetworkSummaries {
     websites: Vec<WebsiteSummary>,
 }
 
+/// A network record and the files it was read from.
+type ReadRecord<'h> = (&'h NetworkRecord, &'h [FileIndex]);
+
 /// What is summed per lower-cased domain and per website while grouping.
 #[derive(Default)]
 struct DomainTotals {
@@ -204,7 +207,7 @@ impl NetworkSummaries {
                 })
             });
         }
-        let mut groups: HashMap<(Name, u32), Vec<(&NetworkRecord, &[FileIndex])>> = HashMap::default();
+        let mut groups: HashMap<(Name, u32), Vec<ReadRecord<'_>>> = HashMap::default();
         for (record, files) in &history.network {
             groups.entry((record.app, domain_number[&record.domain])).or_default().push((record, files.as_slice()));
         }
@@ -337,7 +340,7 @@ pub fn is_ip_literal(domain: &str) -> bool {
 ///
 /// A sweep over the records by start: the records still open are counted per file set, so
 /// each record is compared with the distinct file sets open, not with every record.
-fn windows_overlap_across_exports(records: &[(&NetworkRecord, &[FileIndex])]) -> bool {
+fn windows_overlap_across_exports(records: &[ReadRecord<'_>]) -> bool {
     // Nearly every group was read from one single file: nothing to compare.
     if let [(_, [only]), rest @ ..] = records {
         if rest.iter().all(|(_, files)| *files == [*only]) {

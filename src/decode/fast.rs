@@ -222,7 +222,9 @@ impl<'a> Cursor<'a> {
             self.at += 1;
         }
         let digits = &self.bytes[start..self.at];
-        (!digits.is_empty() && !(digits.len() > 1 && digits[0] == b'0')).then_some(digits)
+        // JSON allows "0" but no other number with a leading zero.
+        let valid = digits == b"0" || digits.first().is_some_and(|&first| first != b'0');
+        valid.then_some(digits)
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
