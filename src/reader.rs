@@ -2,12 +2,18 @@
 //! evidence for which format generation the file is.
 
 use crate::beta1::{Beta1Block, BlockItem};
-use crate::decode::{decode_line, reference::quoted};
+use crate::decode::{decode_line, reference::quoted, DecodeError};
 use crate::history::{FileIndex, History, Origin};
 use crate::lines::{LineSplitter, Piece, MAX_LINE};
 use crate::record::{Line, Marker};
 use crate::report::{Diagnostic, FileSummary, Generation};
 use crate::time::Timestamp;
+
+/// A line decoded ahead of time by another thread (see [`FileReader::feed`]).
+type Decoded<'a> = Result<Line<'a>, DecodeError>;
+
+/// Chunks at least this large are decoded on two threads (not in WebAssembly).
+const PARALLEL_CHUNK: usize = 256 << 10;
 
 /// Diagnostics listed per file; the rest are counted.
 pub const MAX_DIAGNOSTICS_PER_FILE: usize = 500;
@@ -114,9 +120,56 @@ impl FileReader {
             let wanted = (16 - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..wanted]);
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        if chunk.len() >= PARALLEL_CHUNK {
+            self.feed_on_two_threads(chunk, history);
+            return;
+        }
+        self.feed_lines(chunk, history, &mut std::iter::empty());
+    }
+
+    /// Reads `chunk`'s lines; `decoded` holds the decoding of each complete line when it was
+    /// done ahead of time (or nothing, when it was not).
+    fn feed_lines<'a>(
+        &mut self,
+        chunk: &'a [u8],
+        history: &mut History,
+        decoded: &mut dyn Iterator<Item = Decoded<'a>>,
+    ) {
         let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(chunk, |piece| self.piece(piece, history));
+        lines.feed(chunk, |piece| {
+            let ahead = decoded.next();
+            self.piece(piece, history, ahead)
+        });
         self.lines = lines;
+    }
+
+    /// Decoding is pure, so while this thread reads the first third of the chunk, another
+    /// decodes the lines of the rest; then this thread reads the rest, with its lines decoded.
+    /// Everything else stays in order on this thread, so the result is the one-thread result.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn feed_on_two_threads(&mut self, chunk: &[u8], history: &mut History) {
+        let third = chunk.len() / 3;
+        let Some(cut) = memchr::memchr(b'\n', &chunk[third..]).map(|at| third + at + 1) else {
+            self.feed_lines(chunk, history, &mut std::iter::empty());
+            return;
+        };
+        let (head, rest) = chunk.split_at(cut);
+        let complete = memchr::memrchr(b'\n', rest).map_or(0, |at| at + 1);
+        let decoded = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
+                let lines = memchr::memchr_iter(b'\n', &rest[..complete]).count();
+                rest[..complete]
+                    .split(|&byte| byte == b'\n')
+                    .take(lines)
+                    .map(|line| decode_line(line.strip_suffix(b"\r").unwrap_or(line)))
+                    .collect::<Vec<Decoded<'_>>>()
+            });
+            self.feed_lines(head, history, &mut std::iter::empty());
+            worker.join().expect("decoding does not panic")
+        });
+        // `head` ends with a newline, so the lines of `rest` arrive one for one.
+        self.feed_lines(rest, history, &mut decoded.into_iter());
     }
 
     /// Records read so far, for progress reports.
@@ -127,7 +180,7 @@ impl FileReader {
     /// Ends the file.
     pub fn finish(mut self, history: &mut History) -> FinishedFile {
         let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|piece| self.piece(piece, history));
+        lines.finish(|piece| self.piece(piece, history, None));
         if let Some((start, _)) = self.block.take() {
             self.skip(start, "the beta-1 network section never closes".into());
         }
@@ -183,7 +236,7 @@ impl FileReader {
         }
     }
 
-    fn piece(&mut self, piece: Piece<'_>, history: &mut History) {
+    fn piece<'a>(&mut self, piece: Piece<'a>, history: &mut History, decoded: Option<Decoded<'a>>) {
         match piece {
             Piece::TooLong(line, length) => {
                 self.line_count = line;
@@ -191,12 +244,12 @@ impl FileReader {
             }
             Piece::Line(line, bytes) => {
                 self.line_count = line;
-                self.line(line, bytes, history);
+                self.line(line, bytes, history, decoded);
             }
         }
     }
 
-    fn line(&mut self, line: u64, mut bytes: &[u8], history: &mut History) {
+    fn line<'a>(&mut self, line: u64, mut bytes: &'a [u8], history: &mut History, decoded: Option<Decoded<'a>>) {
         if line == 1 {
             bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
         }
@@ -220,7 +273,7 @@ impl FileReader {
             self.open_block(line, bytes, history);
             return;
         }
-        match decode_line(bytes) {
+        match decoded.unwrap_or_else(|| decode_line(bytes)) {
             Ok(Line::Unknown) if may_open_block => self.open_block(line, bytes, history),
             Ok(record) => self.record(record, line, history),
             Err(error) => self.skip(line, error.0),
@@ -230,7 +283,7 @@ impl FileReader {
     fn open_block(&mut self, line: u64, bytes: &[u8], history: &mut History) {
         self.evidence.beta1_block = true;
         self.block = Some((line, Beta1Block::default()));
-        self.line(line, bytes, history);
+        self.line(line, bytes, history, None);
     }
 
     fn block_item(&mut self, item: BlockItem, history: &mut History) {

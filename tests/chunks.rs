@@ -73,3 +73,27 @@ fn generated_exports_with_chinese_names_in_random_chunks_give_the_one_shot_repor
         assert_eq!(common::json(&report), expected, "chunks up to {largest}, CHUNK_SEED={}", seed());
     }
 }
+
+#[test]
+fn large_chunks_read_on_two_threads_give_the_small_chunk_report() {
+    // Chunks of 256 KiB and more are decoded on two threads; small ones on one.
+    let plan = Plan { days: 28, ..Plan::default() };
+    let history = SyntheticHistory::generate(&plan);
+    let mut bytes = Vec::new();
+    history.write_export(history.window(), &mut bytes).unwrap();
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    // Damage spread over the file: bad JSON, CRLF, a blank line, an overlong line, a NUL.
+    for (at, damage) in [(10, b"{not json".to_vec()), (2000, vec![b'x'; (1 << 20) + 5]), (4000, b"\0".to_vec()), (6000, Vec::new())] {
+        lines.insert(at.min(lines.len()), damage);
+    }
+    lines[3000].push(b'\r');
+    let bytes = lines.join(&b'\n');
+    assert!(bytes.len() > 3 << 20, "large enough for several two-thread chunks");
+    let small: Vec<&[u8]> = bytes.chunks(4096).collect();
+    let expected = common::json(&common::analyze_chunks([("big.ndjson", small)], &Options::default()));
+    for size in [256 << 10, 1 << 20, 3 << 20, bytes.len()] {
+        let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+        let report = common::analyze_chunks([("big.ndjson", chunks)], &Options::default());
+        assert_eq!(common::json(&report), expected, "chunks of {size} bytes");
+    }
+}
