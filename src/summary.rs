@@ -34,8 +34,42 @@ pub struct Summaries {
     pub pairing_diagnostics: Vec<(FileIndex, u64, &'static str)>,
 }
 
-/// Summarises the history.
+/// Summarises the history. The access side and the network side are independent; where
+/// threads exist they are computed on two.
 pub fn summarize(history: &History, options: &Options) -> Summaries {
+    let ((categories, pairing_diagnostics), network) =
+        both(|| access_summaries(history, options), || NetworkSummaries::new(history));
+    let names = &history.names;
+    let mut apps: BTreeMap<&str, AppSummary> = BTreeMap::new();
+    for (app, category) in categories {
+        app_entry(&mut apps, names.text(app)).access.push(category);
+    }
+    for (app, app_network) in network.apps {
+        app_entry(&mut apps, names.text(app)).network = app_network;
+    }
+    let mut apps: Vec<AppSummary> = apps.into_values().collect();
+    for app in &mut apps {
+        app.access.sort_by(|a, b| a.category.cmp(&b.category));
+    }
+    Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics }
+}
+
+/// Runs `a` and `b`, on two threads where there are threads.
+fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    #[cfg(not(target_arch = "wasm32"))]
+    return std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let first = a();
+        (first, other.join().expect("summaries do not panic"))
+    });
+    #[cfg(target_arch = "wasm32")]
+    (a(), b())
+}
+
+/// Per-category summaries with their app, and the problems found while pairing.
+type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>);
+
+fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let mut pairing_diagnostics = Vec::new();
     let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
     let mut diagnose = |end: &AccessEnd, message: &'static str| {
@@ -65,21 +99,12 @@ pub fn summarize(history: &History, options: &Options) -> Summaries {
         by_category.entry((event.app, event.category)).or_default().events.push(event.time);
     }
     pairing_diagnostics.sort_unstable();
-
-    let network = NetworkSummaries::new(history);
     let names = &history.names;
-    let mut apps: BTreeMap<&str, AppSummary> = BTreeMap::new();
-    for ((app, category), records) in by_category {
-        app_entry(&mut apps, names.text(app)).access.push(category_summary(names.text(category), records, options));
-    }
-    for (app, app_network) in network.apps {
-        app_entry(&mut apps, names.text(app)).network = app_network;
-    }
-    let mut apps: Vec<AppSummary> = apps.into_values().collect();
-    for app in &mut apps {
-        app.access.sort_by(|a, b| a.category.cmp(&b.category));
-    }
-    Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics }
+    let categories = by_category
+        .into_iter()
+        .map(|((app, category), records)| (app, category_summary(names.text(category), records, options)))
+        .collect();
+    (categories, pairing_diagnostics)
 }
 
 fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n str) -> &'m mut AppSummary {
