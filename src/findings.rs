@@ -49,7 +49,8 @@ struct Interval {
 
 impl Interval {
     fn of(entry: &[i64; 4]) -> Interval {
-        let at = |ms: i64, offset: i64| Timestamp::from_parts(ms, offset as i16).unwrap_or(Timestamp::from_parts(ms, 0).unwrap());
+        // Timeline offsets come from parsed timestamps, so they are always valid.
+        let at = |ms: i64, offset: i64| Timestamp::from_parts(ms, offset as i16).expect("a valid offset");
         Interval { begin: at(entry[0], entry[2]), end: at(entry[1], entry[3]) }
     }
 

@@ -128,12 +128,13 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         let duration = end.utc_ms() - begin.utc_ms();
         total_ms = total_ms.saturating_add(duration);
         max_ms = max_ms.max(duration);
-        quiet_hours += u64::from(options.quiet_hours.contains(begin.local_minute_of_day()));
+        let (minute, day) = (begin.local_minute_of_day(), begin.local_day());
+        quiet_hours += u64::from(options.quiet_hours.contains(minute));
         out_of_process += u64::from(picker);
-        by_hour[usize::from(begin.local_minute_of_day() / 60)] += 1;
+        by_hour[usize::from(minute / 60)] += 1;
         match by_day.last_mut() {
-            Some((day, count)) if *day == begin.local_day() => *count += 1,
-            _ => by_day.push((begin.local_day(), 1)),
+            Some((run_day, count)) if *run_day == day => *count += 1,
+            _ => by_day.push((day, 1)),
         }
     }
     let all_times = records
@@ -377,7 +378,13 @@ fn windows_overlap_across_exports(records: &[ReadRecord<'_>]) -> bool {
         (first.min(last), first.max(last))
     };
     let mut order: Vec<(i64, i64, &[FileIndex])> =
-        records.iter().map(|(record, files)| (window(record).0, window(record).1, *files)).collect();
+        records
+            .iter()
+            .map(|(record, files)| {
+                let (first, last) = window(record);
+                (first, last, *files)
+            })
+            .collect();
     order.sort_unstable_by_key(|&(first, _, _)| first);
     let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
     let mut open: HashMap<&[FileIndex], usize> = HashMap::default();

@@ -61,6 +61,16 @@ impl<'a> Rest<'a> {
         text.parse().ok()
     }
 
+    /// `{"identifier":"…","identifierType":"…"},` (an accessor or broadcaster): the identifier.
+    fn identified(&mut self) -> Option<&'a str> {
+        self.literal(r#"{"identifier":""#)?;
+        let identifier = self.string()?;
+        self.literal(r#","identifierType":""#)?;
+        self.string()?;
+        self.literal("},")?;
+        Some(identifier)
+    }
+
     fn end(&self) -> Option<()> {
         self.0.is_empty().then_some(())
     }
@@ -78,20 +88,9 @@ fn access(line: &str) -> Option<Line<'_>> {
     } else {
         None
     };
-    rest.literal(r#""accessor":{"identifier":""#)?;
-    let accessor = rest.string()?;
-    rest.literal(r#","identifierType":""#)?;
-    rest.string()?;
-    rest.literal("},")?;
-    let broadcaster = if rest.optional(r#""broadcaster":{"identifier":""#) {
-        let broadcaster = rest.string()?;
-        rest.literal(r#","identifierType":""#)?;
-        rest.string()?;
-        rest.literal("},")?;
-        Some(broadcaster)
-    } else {
-        None
-    };
+    rest.literal(r#""accessor":"#)?;
+    let accessor = rest.identified()?;
+    let broadcaster = if rest.optional(r#""broadcaster":"#) { Some(rest.identified()?) } else { None };
     rest.literal(r#""category":""#)?;
     let category = rest.string()?;
     rest.literal(r#","identifier":""#)?;
