@@ -377,14 +377,13 @@ fn windows_overlap_across_exports(records: &[ReadRecord<'_>]) -> bool {
         let (first, last) = (record.first.utc_ms(), record.last.utc_ms());
         (first.min(last), first.max(last))
     };
-    let mut order: Vec<(i64, i64, &[FileIndex])> =
-        records
-            .iter()
-            .map(|(record, files)| {
-                let (first, last) = window(record);
-                (first, last, *files)
-            })
-            .collect();
+    let mut order: Vec<(i64, i64, &[FileIndex])> = records
+        .iter()
+        .map(|(record, files)| {
+            let (first, last) = window(record);
+            (first, last, *files)
+        })
+        .collect();
     order.sort_unstable_by_key(|&(first, _, _)| first);
     let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
     let mut open: HashMap<&[FileIndex], usize> = HashMap::default();
