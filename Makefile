@@ -11,7 +11,7 @@ test:
 	bash scripts/test.sh
 
 build:
-	cargo build --release
+	bash scripts/build.sh
 
 serve: build
 	bash scripts/serve.sh $(PORT)

@@ -14,8 +14,8 @@ use serde_json::json;
 use crate::record::{Access, AccessKind, Event, Network};
 use crate::time::Timestamp;
 
-/// The hash map of every table here: std's map with foldhash, randomly seeded.
-pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// The hash map of every table here: std's map with foldhash, secretly seeded.
+pub type HashMap<K, V> = std::collections::HashMap<K, V, crate::hashing::RandomState>;
 
 /// Index of an interned string.
 pub type Name = u32;

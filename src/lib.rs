@@ -29,6 +29,7 @@
 mod beta1;
 pub mod decode;
 mod findings;
+mod hashing;
 mod history;
 mod lines;
 mod options;
@@ -38,8 +39,11 @@ mod report;
 mod summary;
 pub mod synthetic;
 mod time;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use crate::findings::RULES;
+pub use crate::hashing::seed_with;
 pub use crate::options::{Options, QuietHours};
 pub use crate::report::*;
 pub use crate::summary::is_ip_literal;

@@ -13,6 +13,7 @@ use crate::time::Timestamp;
 type Decoded<'a> = Result<Line<'a>, DecodeError>;
 
 /// Chunks at least this large are decoded on two threads (not in WebAssembly).
+#[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_CHUNK: usize = 256 << 10;
 
 /// Diagnostics listed per file; the rest are counted.

@@ -32,6 +32,21 @@ pub struct Report {
     pub diagnostics_omitted: u64,
 }
 
+impl Report {
+    /// The same report without the per-interval lists (`timeline`, `open_since`,
+    /// `event_times`), which can be millions of entries: what a viewer needs first, before
+    /// it opens one app.
+    pub fn without_interval_lists(&self) -> Report {
+        let mut summary = self.clone();
+        for category in summary.apps.iter_mut().flat_map(|app| app.access.iter_mut()) {
+            category.timeline = Vec::new();
+            category.open_since = Vec::new();
+            category.event_times = Vec::new();
+        }
+        summary
+    }
+}
+
 /// Record totals. `access` and `network` count the records kept after deduplication.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct RecordCounts {
@@ -198,6 +213,8 @@ pub struct DayCount {
     pub date: String,
     /// Intervals that began that day.
     pub intervals: u64,
+    /// Of those, by the local hour of day they began in (24 numbers).
+    pub by_hour: Vec<u64>,
 }
 
 /// One app's network activity.

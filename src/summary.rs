@@ -122,7 +122,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     records.events.sort_unstable();
     let mut by_hour = vec![0u64; 24];
     // Intervals are sorted by begin, so days arrive in runs (in order, but for offset changes).
-    let mut by_day: Vec<(i64, u64)> = Vec::new();
+    let mut by_day: Vec<(i64, [u64; 24])> = Vec::new();
     let (mut total_ms, mut max_ms, mut quiet_hours, mut out_of_process) = (0i64, 0i64, 0u64, 0u64);
     for &(begin, end, picker) in &records.intervals {
         let duration = end.utc_ms() - begin.utc_ms();
@@ -131,10 +131,15 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         let (minute, day) = (begin.local_minute_of_day(), begin.local_day());
         quiet_hours += u64::from(options.quiet_hours.contains(minute));
         out_of_process += u64::from(picker);
-        by_hour[usize::from(minute / 60)] += 1;
+        let hour = usize::from(minute / 60);
+        by_hour[hour] += 1;
         match by_day.last_mut() {
-            Some((run_day, count)) if *run_day == day => *count += 1,
-            _ => by_day.push((day, 1)),
+            Some((run_day, hours)) if *run_day == day => hours[hour] += 1,
+            _ => {
+                let mut hours = [0; 24];
+                hours[hour] = 1;
+                by_day.push((day, hours));
+            }
         }
     }
     let all_times = records
@@ -162,7 +167,10 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         first: first.map(Timestamp::to_rfc3339),
         last: last.map(Timestamp::to_rfc3339),
         by_hour,
-        by_day: merge_days(by_day).into_iter().map(|(day, intervals)| DayCount { date: format_day(day), intervals }).collect(),
+        by_day: merge_days(by_day)
+            .into_iter()
+            .map(|(day, hours)| DayCount { date: format_day(day), intervals: hours.iter().sum(), by_hour: hours.to_vec() })
+            .collect(),
         timeline: records
             .intervals
             .iter()
@@ -175,13 +183,13 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     }
 }
 
-/// Sorts day runs and adds up runs of the same day.
-fn merge_days(mut runs: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
+/// Sorts day runs and adds up runs of the same day, hour by hour.
+fn merge_days(mut runs: Vec<(i64, [u64; 24])>) -> Vec<(i64, [u64; 24])> {
     runs.sort_by_key(|&(day, _)| day);
     runs.dedup_by(|later, earlier| {
         let same = later.0 == earlier.0;
         if same {
-            earlier.1 += later.1;
+            earlier.1.iter_mut().zip(later.1).for_each(|(sum, count)| *sum += count);
         }
         same
     });

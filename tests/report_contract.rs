@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Timelike};
 use privacy_lens::synthetic::{Plan, SyntheticHistory};
 use privacy_lens::{analyze, Options, Report, RULES};
 use serde::{Deserialize, Deserializer};
@@ -125,6 +125,7 @@ struct WireCategory {
 struct WireDay {
     date: String,
     intervals: u64,
+    by_hour: Vec<u64>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -329,7 +330,18 @@ fn check_values(label: &str, report: &WireReport) {
             assert_eq!(c.by_day.iter().map(|d| d.intervals).sum::<u64>(), c.intervals, "{what}: by_day");
             for day in &c.by_day {
                 assert!(NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").is_ok(), "{what}: date {:?}", day.date);
+                assert_eq!(day.by_hour.iter().sum::<u64>(), day.intervals, "{what}: {} by_hour", day.date);
             }
+            // The day × hour grid is the timeline's begins in their own local time.
+            let mut grid = std::collections::BTreeMap::<(String, usize), u64>::new();
+            for [begin, _, offset, _] in &c.timeline {
+                let local = DateTime::from_timestamp_millis(begin + offset * 60_000).expect("in range").naive_utc();
+                *grid.entry((local.date().to_string(), local.hour() as usize)).or_default() += 1;
+            }
+            let listed = c.by_day.iter().flat_map(|d| {
+                d.by_hour.iter().enumerate().filter(|(_, &n)| n > 0).map(move |(h, &n)| ((d.date.clone(), h), n))
+            });
+            assert_eq!(listed.collect::<std::collections::BTreeMap<_, _>>(), grid, "{what}: by_day hours");
             assert_eq!(c.timeline.len() as u64, c.intervals, "{what}: timeline");
             assert_eq!(c.open_since.len() as u64, c.open, "{what}: open_since");
             assert_eq!(c.event_times.len() as u64, c.events, "{what}: event_times");

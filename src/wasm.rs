@@ -1,0 +1,77 @@
+//! The core as WebAssembly, for the page's worker: the only file that knows wasm-bindgen.
+//!
+//! Bytes go in (`feed` takes the file's chunks as `Uint8Array`s) and JSON text comes out,
+//! which the page parses with `JSON.parse`: faster than building JS objects field by field.
+
+use wasm_bindgen::prelude::*;
+
+use crate::{Analyzer, Options, Report};
+
+/// One analysis: files read one after another into one history, reported on any number of
+/// times (with different quiet hours) without reading the files again.
+#[wasm_bindgen]
+pub struct Session {
+    analyzer: Analyzer,
+    /// The last full report, kept so that `app` can answer without recomputing it.
+    report: Option<Report>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// A session whose hash tables are seeded with `entropy`: random bits from
+    /// `crypto.getRandomValues` (WebAssembly has no other source of randomness).
+    #[wasm_bindgen(constructor)]
+    pub fn new(entropy: u64) -> Session {
+        crate::seed_with(entropy);
+        Session { analyzer: Analyzer::new(), report: None }
+    }
+
+    /// Starts the next file; `size` is its length in bytes (it lets tables be sized once).
+    #[wasm_bindgen(js_name = startFile)]
+    pub fn start_file(&mut self, name: &str, size: f64) {
+        self.analyzer.expect_bytes(size as u64);
+        self.analyzer.start_file(name);
+        self.report = None;
+    }
+
+    /// Reads the next chunk of the current file; chunks may split lines anywhere.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.analyzer.feed(chunk);
+    }
+
+    /// Ends the current file; returns its summary as JSON (the report's `files[]` entry).
+    #[wasm_bindgen(js_name = finishFile)]
+    pub fn finish_file(&mut self) -> String {
+        let summary = self.analyzer.finish_file();
+        serde_json::to_string(&summary).unwrap_or_default()
+    }
+
+    /// Records read so far, counting copies (for the progress display).
+    #[wasm_bindgen(js_name = recordsRead)]
+    pub fn records_read(&self) -> f64 {
+        self.analyzer.records_read() as f64
+    }
+
+    /// Whether at least one finished file was an export.
+    #[wasm_bindgen(js_name = hasExport)]
+    pub fn has_export(&self) -> bool {
+        self.analyzer.has_export()
+    }
+
+    /// The report as JSON with quiet hours `HH:MM-HH:MM`, without the per-interval lists
+    /// (ask `app` for one app's). Errors when `quiet_hours` is not a valid window.
+    pub fn report(&mut self, quiet_hours: &str) -> Result<String, JsError> {
+        let quiet_hours = quiet_hours.parse().map_err(|e: String| JsError::new(&e))?;
+        let report = self.analyzer.report(&Options { quiet_hours, ..Options::default() });
+        let summary = serde_json::to_string(&report.without_interval_lists())?;
+        self.report = Some(report);
+        Ok(summary)
+    }
+
+    /// One app of the last report as JSON, with its intervals; `None` when there is no
+    /// report yet or no such app.
+    pub fn app(&self, bundle_id: &str) -> Option<String> {
+        let app = self.report.as_ref()?.apps.iter().find(|app| app.bundle_id == bundle_id)?;
+        serde_json::to_string(app).ok()
+    }
+}

@@ -1,0 +1,351 @@
+// The page: hands files to the analysis worker and renders the report it returns. All
+// numbers come from the core; this file only decides how they look.
+//
+// For automation (stable): <main data-state="idle|working|done|error">, app rows carry
+// data-bundle-id, findings carry data-rule, data-bundle-id and data-category.
+
+import { h, replace, byId } from './dom.js';
+import * as fmt from './format.js';
+
+const main = byId('main');
+const fileInput = byId('file');
+const message = byId('message');
+
+let worker = null;
+let report = null; // the last report (without interval lists)
+let openApp = null; // bundle ID shown in the app view, if any
+let charts = null; // the chart module, loaded on first use
+
+// ---------------------------------------------------------------- the worker
+
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+  worker.onerror = (event) => fail(`The analysis stopped unexpectedly: ${event.message ?? 'unknown error'}`);
+}
+
+const handlers = {
+  ready() {
+    main.dataset.engine = 'ready';
+  },
+  progress: throttled((data) => {
+    byId('progress-bar').value = data.total ? data.bytes / data.total : 1;
+    byId('progress-text').textContent = `Reading ${data.file}: ${fmt.bytes(data.bytes)} of ${fmt.bytes(data.total)}, ${fmt.count(data.records)} records`;
+  }),
+  report(data) {
+    byId('progress').hidden = true;
+    report = JSON.parse(data.json);
+    const problems = [
+      ...report.files.filter((f) => f.error).map((f) => `“${f.name}” ${f.error}`),
+      ...data.unreadable.map((u) => `“${u.file}”: ${u.message}`),
+    ];
+    if (!report.files.some((f) => !f.error)) {
+      fail(problems.join('\n') || 'No file was given.');
+      return;
+    }
+    showMessage(problems.join('\n'));
+    if (data.seconds !== undefined) main.dataset.seconds = String(data.seconds);
+    render();
+    main.dataset.state = 'done';
+  },
+  app(data) {
+    if (data.bundleId === openApp && data.json) renderAppCharts(JSON.parse(data.json));
+  },
+  failed(data) {
+    fail(data.message);
+  },
+};
+
+/** Runs `update` at most once per animation frame, with the latest data. */
+function throttled(update) {
+  let pending = null;
+  return (data) => {
+    if (pending === null) requestAnimationFrame(() => { update(pending); pending = null; });
+    pending = data;
+  };
+}
+
+function analyze(inputs) {
+  if (inputs.length === 0) return;
+  openApp = null;
+  main.dataset.state = 'working';
+  showMessage('');
+  byId('progress').hidden = false;
+  byId('progress-bar').value = 0;
+  byId('progress-text').textContent = 'Starting…';
+  worker.postMessage({ type: 'analyze', files: inputs, quietHours: quietHours() });
+}
+
+function cancel() {
+  // Terminating is immediate, whatever the worker is doing; a fresh one takes over.
+  worker.terminate();
+  startWorker();
+  byId('progress').hidden = true;
+  report = null;
+  byId('results').hidden = true;
+  showMessage('Cancelled. Nothing was kept.');
+  main.dataset.state = 'idle';
+}
+
+function fail(text) {
+  byId('progress').hidden = true;
+  byId('results').hidden = true;
+  showMessage(text);
+  main.dataset.state = 'error';
+}
+
+function showMessage(text) {
+  message.hidden = !text;
+  message.textContent = text;
+}
+
+function quietHours() {
+  return `${byId('quiet-start').value || '00:00'}-${byId('quiet-end').value || '06:00'}`;
+}
+
+// ---------------------------------------------------------------- rendering
+
+function render() {
+  byId('results').hidden = false;
+  renderFindings();
+  renderOverview();
+  renderApps();
+  renderNetwork();
+  if (openApp) showApp(openApp);
+}
+
+/** Shown per rule before the rest is folded away (all stay in the DOM). */
+const FINDINGS_SHOWN = 5;
+
+function renderFindings() {
+  const list = byId('findings');
+  if (report.findings.length === 0) {
+    replace(list, h('li', { className: 'empty' }, 'No app crossed any rule’s threshold in this report.'));
+    return;
+  }
+  const rules = [...new Set([...Object.keys(fmt.RULES), ...report.findings.map((f) => f.rule)])];
+  replace(list, rules.map((rule) => {
+    const findings = report.findings.filter((f) => f.rule === rule);
+    if (findings.length === 0) return null;
+    const items = findings.map(findingItem);
+    return h('li', { className: 'rule-group' },
+      h('h3', {}, `${fmt.RULES[rule] ?? rule} (${findings.length})`),
+      h('ol', {}, items.slice(0, FINDINGS_SHOWN)),
+      items.length > FINDINGS_SHOWN
+        ? h('details', { className: 'more' }, h('summary', {}, `Show ${items.length - FINDINGS_SHOWN} more`), h('ol', {}, items.slice(FINDINGS_SHOWN)))
+        : null);
+  }));
+}
+
+function findingItem(f) {
+  return h('li', { className: 'finding', dataset: { rule: f.rule, bundleId: f.bundle_id, category: f.category ?? '' } },
+    h('p', { className: 'finding-head' },
+      h('strong', { className: 'app-id' }, f.bundle_id),
+      f.category ? [' · ', fmt.category(f.category)] : null,
+      f.apple ? h('span', { className: 'badge apple' }, 'Apple') : null),
+    h('p', {}, f.text),
+    f.evidence.length ? h('details', { className: 'evidence' },
+      h('summary', {}, `Evidence: ${f.evidence.length === 1 ? 'the access' : `${f.evidence.length} accesses`}, longest first`),
+      h('ul', {}, f.evidence.map((e) => h('li', {}, `${fmt.span(e.begin, e.end)}, ${fmt.duration(e.seconds)}`)))) : null,
+    h('button', { className: 'link', type: 'button', on: { click: () => { selectTab('apps'); showApp(f.bundle_id); } } },
+      f.category ? 'See this app’s timeline' : 'See this app’s domains'));
+}
+
+function renderOverview() {
+  const r = report;
+  const apps = r.apps.length;
+  const fact = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
+  const generations = [...new Set(r.files.filter((f) => f.generation).map((f) => fmt.generation(f.generation)))];
+  replace(byId('overview'),
+    fact('Period', r.period ? `${fmt.localTime(r.period.first)} to ${fmt.localTime(r.period.last)} (${r.period.days} days)` : 'no records'),
+    fact('Apps', fmt.count(apps)),
+    fact('Data accesses', `${fmt.count(r.records.access)} records`, r.records.events ? `, ${fmt.count(r.records.events)} events` : ''),
+    fact('Network records', fmt.count(r.records.network)),
+    fact('Duplicates', `${fmt.count(r.records.duplicates)} copies counted once (overlapping exports)`),
+    fact('Skipped lines', fmt.count(r.records.skipped), r.records.unknown ? `; ${fmt.count(r.records.unknown)} records of an unknown type kept aside` : ''),
+    fact('Export format', generations.join(', ') || '—'));
+  replace(byId('files').tBodies[0], r.files.map((f) => h('tr', {},
+    h('td', {}, f.name),
+    h('td', {}, f.error ? `not an export: ${f.error}` : fmt.generation(f.generation)),
+    h('td', {}, fmt.localTime(f.first)),
+    h('td', {}, fmt.localTime(f.last)),
+    h('td', { className: 'num' }, fmt.count(f.records)),
+    h('td', { className: 'num' }, fmt.count(f.skipped)))));
+  const box = byId('diagnostics-box');
+  box.hidden = r.diagnostics.length === 0;
+  byId('diagnostics-summary').textContent = `${fmt.count(r.diagnostics.length + r.diagnostics_omitted)} lines skipped or questionable: show which and why`
+    + (r.diagnostics_omitted ? ` (the first ${fmt.count(r.diagnostics.length)} listed)` : '');
+  replace(byId('diagnostics').tBodies[0], r.diagnostics.map((d) => h('tr', {},
+    h('td', {}, d.file), h('td', { className: 'num' }, String(d.line)), h('td', {}, d.message))));
+}
+
+// ---------------------------------------------------------------- apps
+
+const APP_COLUMNS = [
+  { key: 'app', label: 'App', value: (a) => a.bundle_id, text: true },
+  { key: 'data', label: 'Data accessed', value: (a) => a.access.filter((c) => c.intervals || c.events).map((c) => fmt.category(c.category)).join(', '), text: true },
+  { key: 'intervals', label: 'Accesses', value: (a) => sum(a.access, 'intervals') + sum(a.access, 'events'), show: fmt.count },
+  { key: 'quiet', label: 'Quiet hours', value: (a) => sum(a.access, 'quiet_hours'), show: fmt.count },
+  { key: 'longest', label: 'Longest', value: (a) => Math.max(0, ...a.access.map((c) => c.max_seconds)), show: (s) => (s ? fmt.duration(s) : '') },
+  { key: 'domains', label: 'Domains', value: (a) => a.network.domains, show: fmt.count },
+  { key: 'hits', label: 'Hits', value: (a) => a.network.hits, show: (n, a) => `${fmt.count(n)}${a.network.hits_upper_bound ? ' (at most)' : ''}` },
+  { key: 'flagged', label: 'Flagged domains', value: (a) => a.network.flagged_domains, show: fmt.count },
+];
+let appSort = { key: 'intervals', descending: true };
+
+function sum(items, key) {
+  return items.reduce((total, item) => total + item[key], 0);
+}
+
+function renderApps() {
+  const head = byId('apps').tHead.rows[0];
+  replace(head, APP_COLUMNS.map((column) => h('th', {
+    scope: 'col',
+    className: column.text ? '' : 'num',
+    attrs: appSort.key === column.key ? { 'aria-sort': appSort.descending ? 'descending' : 'ascending' } : {},
+  }, h('button', { type: 'button', className: 'sort', on: { click: () => sortApps(column.key) } }, column.label))));
+  const column = APP_COLUMNS.find((c) => c.key === appSort.key);
+  const direction = appSort.descending ? -1 : 1;
+  const rows = report.apps
+    .map((app) => ({ app, key: column.value(app) }))
+    .sort((a, b) => direction * (column.text ? String(a.key).localeCompare(String(b.key)) : a.key - b.key) || a.app.bundle_id.localeCompare(b.app.bundle_id));
+  replace(byId('apps').tBodies[0], rows.map(({ app }) => h('tr', { dataset: { bundleId: app.bundle_id } },
+    APP_COLUMNS.map((c, i) => {
+      const value = c.value(app);
+      const text = c.show ? c.show(value, app) : value;
+      return i === 0
+        ? h('th', { scope: 'row' }, h('button', { type: 'button', className: 'link app-id', on: { click: () => showApp(app.bundle_id) } }, text))
+        : h('td', { className: c.text ? '' : 'num' }, text);
+    }))));
+  filterApps();
+}
+
+function sortApps(key) {
+  appSort = { key, descending: appSort.key === key ? !appSort.descending : !APP_COLUMNS.find((c) => c.key === key).text };
+  renderApps();
+}
+
+function filterApps() {
+  const query = byId('app-search').value.trim().toLowerCase();
+  for (const row of byId('apps').tBodies[0].rows) row.hidden = query !== '' && !row.textContent.toLowerCase().includes(query);
+}
+
+function showApp(bundleId) {
+  const app = report.apps.find((a) => a.bundle_id === bundleId);
+  if (!app) return;
+  openApp = bundleId;
+  byId('apps-list').hidden = true;
+  byId('app-view').hidden = false;
+  byId('app-view').dataset.bundleId = bundleId;
+  byId('app-title').textContent = bundleId;
+  replace(byId('app-categories').tBodies[0], app.access.map((c) => h('tr', { dataset: { category: c.category } },
+    h('th', { scope: 'row' }, fmt.category(c.category)),
+    h('td', { className: 'num' }, fmt.count(c.intervals), c.events ? ` + ${fmt.count(c.events)} events` : ''),
+    h('td', { className: 'num' }, fmt.count(c.quiet_hours)),
+    h('td', { className: 'num' }, c.intervals ? fmt.duration(c.max_seconds) : ''),
+    h('td', { className: 'num' }, c.intervals ? fmt.duration(c.total_seconds) : ''),
+    h('td', { className: 'num' }, fmt.count(c.open)),
+    h('td', {}, fmt.localTime(c.first)),
+    h('td', {}, fmt.localTime(c.last)))));
+  replace(byId('app-domains').tBodies[0], app.network.by_domain.map((d) => h('tr', {},
+    h('th', { scope: 'row' }, d.domain),
+    h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
+    h('td', {}, d.flagged ? 'may profile people' : ''),
+    h('td', {}, d.owner),
+    h('td', { className: 'num' }, fmt.count(d.app_initiated_hits)),
+    h('td', { className: 'num' }, fmt.count(d.website_hits)))));
+  byId('timeline').replaceChildren();
+  byId('heatmap').replaceChildren();
+  worker.postMessage({ type: 'app', bundleId });
+}
+
+async function renderAppCharts(app) {
+  charts ??= await import('./charts.js');
+  if (app.bundle_id !== openApp) return;
+  charts.timeline(byId('timeline'), app);
+  charts.heatmap(byId('heatmap'), app, report.period);
+}
+
+function closeApp() {
+  openApp = null;
+  byId('app-view').hidden = true;
+  byId('apps-list').hidden = false;
+  charts?.dispose(byId('timeline'), byId('heatmap'));
+}
+
+// ---------------------------------------------------------------- network
+
+const TOP_DOMAINS = 200;
+
+function renderNetwork() {
+  replace(byId('domains').tBodies[0], report.domains.slice(0, TOP_DOMAINS).map((d) => h('tr', {},
+    h('th', { scope: 'row' }, d.domain, d.ip_literal ? h('span', { className: 'badge' }, 'IP address') : null),
+    h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
+    h('td', {}, d.apps.join(', ')),
+    h('td', {}, d.owner),
+    h('td', {}, d.flagged ? 'may profile people' : ''))));
+  const flagged = report.domains.filter((d) => d.flagged);
+  replace(byId('flagged'), flagged.length
+    ? flagged.map((d) => h('li', {}, d.domain, d.owner ? ` (${d.owner})` : ''))
+    : h('li', { className: 'empty' }, 'None in this report.'));
+  replace(byId('websites').tBodies[0], report.websites.map((w) => h('tr', {},
+    h('th', { scope: 'row' }, w.site),
+    h('td', { className: 'num' }, fmt.count(w.hits)),
+    h('td', { className: 'num' }, fmt.count(w.domains.length)),
+    h('td', { className: 'num' }, fmt.count(w.flagged_domains)),
+    h('td', {}, w.apps.join(', ')))));
+}
+
+// ---------------------------------------------------------------- tabs
+
+const TABS = ['findings', 'overview', 'apps', 'network'];
+
+function selectTab(name) {
+  for (const tab of TABS) {
+    const selected = tab === name;
+    const button = byId(`tab-${tab}`);
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+    byId(`view-${tab}`).hidden = !selected;
+  }
+}
+
+function onTabKey(event) {
+  const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+  if (!step) return;
+  const current = TABS.findIndex((tab) => byId(`tab-${tab}`).getAttribute('aria-selected') === 'true');
+  const next = TABS[(current + step + TABS.length) % TABS.length];
+  selectTab(next);
+  byId(`tab-${next}`).focus();
+}
+
+// ---------------------------------------------------------------- wiring
+
+startWorker();
+fileInput.addEventListener('change', () => {
+  analyze([...fileInput.files]);
+  fileInput.value = ''; // choosing the same file again reads it again
+});
+byId('example').addEventListener('click', () => analyze([{ name: 'example (generated).ndjson', url: new URL('./example.ndjson', import.meta.url).href }]));
+byId('cancel').addEventListener('click', cancel);
+byId('app-back').addEventListener('click', closeApp);
+byId('app-search').addEventListener('input', filterApps);
+for (const tab of TABS) byId(`tab-${tab}`).addEventListener('click', () => selectTab(tab));
+document.querySelector('.tabs').addEventListener('keydown', onTabKey);
+for (const id of ['quiet-start', 'quiet-end']) {
+  byId(id).addEventListener('change', () => {
+    if (report && byId('quiet-start').value && byId('quiet-end').value) worker.postMessage({ type: 'report', quietHours: quietHours() });
+  });
+}
+
+// Files dropped anywhere on the page are analysed, never opened by the browser.
+const drop = byId('drop');
+for (const type of ['dragenter', 'dragover']) {
+  document.addEventListener(type, (event) => { event.preventDefault(); drop.classList.add('dragging'); });
+}
+document.addEventListener('dragleave', (event) => { if (!event.relatedTarget) drop.classList.remove('dragging'); });
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('dragging');
+  analyze([...(event.dataTransfer?.files ?? [])]);
+});

@@ -1,0 +1,144 @@
+// The charts of the app view, drawn by Apache ECharts on canvas (tens of thousands of
+// intervals stay smooth). Loaded only when an app is opened.
+//
+// Times: the core gives each interval as UTC milliseconds plus the record's offset. The
+// charts place it at its local clock time (UTC ms + offset) and ECharts formats the axis in
+// UTC (`useUTC`), so the labels read as the phone's local time, whatever the viewer's zone.
+//
+// Tooltips are DOM nodes built with textContent (dom.js), never HTML strings: ECharts puts
+// a formatter's string into the page as markup, and category names come from the file.
+
+import * as echarts from './vendor/echarts.js';
+import { h } from './dom.js';
+import * as fmt from './format.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const darkMode = matchMedia('(prefers-color-scheme: dark)');
+const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => echarts.getInstanceByDom(target)?.resize()));
+
+/** A fresh chart in `element` (the one before it, if any, disposed). */
+function chartIn(element) {
+  echarts.getInstanceByDom(element)?.dispose();
+  resized.observe(element);
+  return echarts.init(element, darkMode.matches ? 'dark' : null, { renderer: 'canvas' });
+}
+
+const tooltip = (format) => ({
+  trigger: 'item',
+  confine: true,
+  formatter: (params) => h('div', { className: 'tip' }, format(params)),
+});
+
+/** Lanes per data category, one bar per access, zoomable down to minutes. */
+export function timeline(element, app) {
+  const lanes = app.access.filter((c) => c.intervals || c.events || c.open);
+  const chart = chartIn(element);
+  const local = (utcMs, offsetMinutes) => utcMs + offsetMinutes * MINUTE;
+  const series = lanes.flatMap((c, lane) => [
+    {
+      type: 'custom',
+      name: fmt.category(c.category),
+      renderItem: bar,
+      encode: { x: [1, 2], y: 0 },
+      // An interval keeps its true length across an offset change: end = begin + duration.
+      data: c.timeline.map(([begin, end, offset]) => [lane, local(begin, offset), local(begin, offset) + (end - begin), (end - begin) / 1000]),
+      tooltip: tooltip(({ value }) => [
+        h('strong', {}, fmt.category(c.category)), h('br'),
+        `${clock(value[1])} → ${clock(value[2])}`, h('br'),
+        fmt.duration(value[3]),
+      ]),
+    },
+    {
+      type: 'scatter',
+      name: fmt.category(c.category),
+      symbol: 'triangle',
+      symbolSize: 9,
+      data: [
+        ...c.open_since.map(([at, offset]) => [local(at, offset), lane, 'still open at export']),
+        ...c.event_times.map(([at, offset]) => [local(at, offset), lane, 'event (no duration)']),
+      ],
+      tooltip: tooltip(({ value }) => [h('strong', {}, fmt.category(c.category)), h('br'), clock(value[0]), h('br'), value[2]]),
+    },
+  ]);
+  chart.setOption({
+    useUTC: true,
+    animation: false,
+    grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
+    xAxis: { type: 'time', axisLabel: { hideOverlap: true, formatter: { year: '{yyyy}', month: '{yyyy}-{MM}', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}' } } },
+    yAxis: { type: 'category', data: lanes.map((c) => fmt.category(c.category)), inverse: true },
+    dataZoom: [
+      { type: 'inside', filterMode: 'weakFilter', minValueSpan: 2 * MINUTE },
+      { type: 'slider', filterMode: 'weakFilter', minValueSpan: 2 * MINUTE, bottom: 12, labelFormatter: (value) => clock(value) },
+    ],
+    tooltip: {},
+    series,
+  });
+}
+
+/** One access as a bar at least 2 px wide, clipped to the plot. */
+function bar(params, api) {
+  const lane = api.value(0);
+  const start = api.coord([api.value(1), lane]);
+  const end = api.coord([api.value(2), lane]);
+  const height = api.size([0, 1])[1] * 0.6;
+  const shape = echarts.graphic.clipRectByRect(
+    { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 2), height },
+    { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height },
+  );
+  return shape && { type: 'rect', shape, style: api.style() };
+}
+
+/** Accesses by local hour of day (columns) and day (rows), every day of the period. */
+export function heatmap(element, app, period) {
+  const chart = chartIn(element);
+  const counts = new Map();
+  for (const category of app.access) {
+    for (const day of category.by_day) {
+      const hours = counts.get(day.date) ?? new Array(24).fill(0);
+      day.by_hour.forEach((n, hour) => { hours[hour] += n; });
+      counts.set(day.date, hours);
+    }
+  }
+  const days = datesBetween(fmt.localDate(period.first), fmt.localDate(period.last));
+  const data = days.flatMap((date, row) => (counts.get(date) ?? []).map((n, hour) => [hour, row, n]).filter(([, , n]) => n > 0));
+  const max = Math.max(1, ...data.map(([, , n]) => n));
+  element.style.height = `${Math.max(220, days.length * 22 + 110)}px`;
+  chart.resize();
+  chart.setOption({
+    animation: false,
+    grid: { left: 8, right: 16, top: 8, bottom: 90, containLabel: true },
+    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0')), name: 'hour of day (local time)', nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
+    yAxis: { type: 'category', data: days, inverse: true, splitArea: { show: true } },
+    visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120 },
+    tooltip: {},
+    series: [{
+      type: 'heatmap',
+      data,
+      tooltip: tooltip(({ value: [hour, row, n] }) => [
+        h('strong', {}, days[row]), h('br'),
+        `${String(hour).padStart(2, '0')}:00–${String(hour + 1).padStart(2, '0')}:00`, h('br'),
+        `${fmt.count(n)} ${n === 1 ? 'access' : 'accesses'}`,
+      ]),
+    }],
+  });
+}
+
+/** Every `YYYY-MM-DD` from `first` to `last`, both included. */
+function datesBetween(first, last) {
+  const dates = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end; t += DAY) {
+    dates.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return dates;
+}
+
+/** Local milliseconds (see the top) as `YYYY-MM-DD HH:MM:SS`. */
+function clock(localMs) {
+  return new Date(localMs).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Frees the charts in these elements. */
+export function dispose(...elements) {
+  for (const element of elements) echarts.getInstanceByDom(element)?.dispose();
+}

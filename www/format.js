@@ -1,0 +1,90 @@
+// How numbers, times and names are shown. Times arrive from the core as RFC 3339 strings in
+// the record's own offset; they are shown in that local time, with the offset, never
+// converted to the viewer's time zone (the phone's clock is what the user lived by).
+
+const numberFormat = new Intl.NumberFormat('en');
+
+/** 12,345 */
+export function count(n) {
+  return numberFormat.format(n);
+}
+
+/** 58.9 s, 12 min 5 s, 3 h 12 min */
+export function duration(seconds) {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1).replace(/\.0$/, '') : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** 12.3 MB */
+export function bytes(n) {
+  if (n < 1e3) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+/** `2021-10-06T00:35:35.471+08:00` → `2021-10-06 00:35:35 (UTC+08:00)` */
+export function localTime(rfc3339) {
+  if (!rfc3339) return '';
+  return `${rfc3339.slice(0, 10)} ${rfc3339.slice(11, 19)} (${offsetOf(rfc3339)})`;
+}
+
+/** The date part of an RFC 3339 time. */
+export function localDate(rfc3339) {
+  return rfc3339 ? rfc3339.slice(0, 10) : '';
+}
+
+/** Begin and end of one interval, the end's date left out when it is the same day. */
+export function span(begin, end) {
+  const endText = end.slice(0, 10) === begin.slice(0, 10) ? end.slice(11, 19) : `${end.slice(0, 10)} ${end.slice(11, 19)}`;
+  return `${begin.slice(0, 10)} ${begin.slice(11, 19)} → ${endText} (${offsetOf(end)})`;
+}
+
+function offsetOf(rfc3339) {
+  const match = /(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  return match ? (match[1] === 'Z' ? 'UTC' : `UTC${match[1]}`) : '';
+}
+
+const CATEGORIES = {
+  photos: 'Photos',
+  contacts: 'Contacts',
+  location: 'Location',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  mediaLibrary: 'Media library',
+  screenRecording: 'Screen recording',
+  calendars: 'Calendars',
+  reminders: 'Reminders',
+  bluetooth: 'Bluetooth',
+  motion: 'Motion & fitness',
+  health: 'Health',
+  homeKit: 'Home',
+};
+
+/** The name of a data category; unknown ones as written in the file. */
+export function category(name) {
+  return CATEGORIES[name] ?? name;
+}
+
+export const RULES = {
+  quiet_hours_access: 'Accessed during quiet hours',
+  frequent_access: 'Frequent access',
+  long_access: 'Long reads',
+  flagged_domains: 'Contacts domains Apple flags',
+};
+
+const GENERATIONS = {
+  'ios15-beta1': 'iOS 15 beta 1',
+  'ios15-beta2': 'iOS 15 beta 2',
+  'ios15.0-15.1': 'iOS 15.0–15.1',
+  'ios15.2-17': 'iOS 15.2–17',
+  'ios15-17': 'iOS 15–17',
+  'ios18+': 'iOS 18 or later',
+};
+
+/** The export format, in words. */
+export function generation(id) {
+  return id ? GENERATIONS[id] ?? id : 'not an export';
+}
