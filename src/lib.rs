@@ -40,7 +40,7 @@ mod summary;
 pub mod synthetic;
 mod time;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use crate::findings::RULES;
 pub use crate::hashing::seed_with;

@@ -1,0 +1,87 @@
+//! The WebAssembly interface (`src/wasm.rs`) in headless Chromium: what the page's worker
+//! gets through it must be exactly what the core computes.
+#![cfg(target_arch = "wasm32")]
+
+use privacy_lens::synthetic::{Plan, SyntheticHistory};
+use privacy_lens::{analyze, Options, QuietHours};
+use serde_json::Value;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const QUIRKS: &[u8] = include_bytes!("fixtures/quirks.ndjson");
+const BETA1: &[u8] = include_bytes!("fixtures/beta1.json");
+
+fn session_report(files: &[(&str, &[u8])], chunk: usize, quiet_hours: &str) -> (privacy_lens::wasm::Session, Value) {
+    let mut session = privacy_lens::wasm::Session::new(0x5eed_1234_abcd_0001);
+    for (name, bytes) in files {
+        session.start_file(name, bytes.len() as f64);
+        for piece in bytes.chunks(chunk) {
+            session.feed(piece);
+        }
+        session.finish_file();
+    }
+    let json = session.report(quiet_hours).expect("valid quiet hours");
+    (session, serde_json::from_str(&json).expect("the report is JSON"))
+}
+
+fn core_report(files: &[(&str, &[u8])], options: &Options) -> Value {
+    serde_json::to_value(analyze(files.iter().copied(), options).without_interval_lists()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_session_reports_what_the_core_computes_at_any_chunk_size() {
+    let mut week = Vec::new();
+    let history = SyntheticHistory::generate(&Plan { days: 3, ..Plan::default() });
+    history.write_export(history.window(), &mut week).unwrap();
+    let files: [(&str, &[u8]); 3] = [("quirks.ndjson", QUIRKS), ("beta1.json", BETA1), ("week.ndjson", &week)];
+    let expected = core_report(&files, &Options::default());
+    for chunk in [1, 7, 4096, 1 << 22] {
+        let (_, report) = session_report(&files, chunk, "00:00-06:00");
+        assert_eq!(report, expected, "chunks of {chunk} bytes");
+    }
+    assert!(expected["records"]["access"].as_u64().unwrap() > 100);
+}
+
+#[wasm_bindgen_test]
+fn quiet_hours_are_recomputed_without_reading_again() {
+    let files: [(&str, &[u8]); 1] = [("quirks.ndjson", QUIRKS)];
+    let (mut session, _) = session_report(&files, 1 << 20, "00:00-06:00");
+    let late = serde_json::from_str::<Value>(&session.report("22:00-07:00").unwrap()).unwrap();
+    let options = Options { quiet_hours: QuietHours::new(22 * 60, 7 * 60).unwrap(), ..Options::default() };
+    assert_eq!(late, core_report(&files, &options));
+    assert!(session.report("25:00-07:00").is_err(), "an invalid window is refused");
+}
+
+#[wasm_bindgen_test]
+fn one_app_comes_with_its_intervals() {
+    let files: [(&str, &[u8]); 1] = [("quirks.ndjson", QUIRKS)];
+    let (session, report) = session_report(&files, 1 << 20, "00:00-06:00");
+    let full = analyze(files.iter().copied(), &Options::default());
+    for app in &full.apps {
+        let json = session.app(&app.bundle_id).expect("every app of the report");
+        assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), serde_json::to_value(app).unwrap());
+    }
+    assert!(session.app("no.such.app").is_none());
+    // The first view carries no interval lists.
+    for category in report["apps"].as_array().unwrap().iter().flat_map(|app| app["access"].as_array().unwrap()) {
+        assert_eq!(category["timeline"], Value::Array(vec![]));
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_file_that_is_not_an_export_is_named_and_the_others_still_count() {
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let mut session = privacy_lens::wasm::Session::new(7);
+    session.start_file("holiday.png", png.len() as f64);
+    session.feed(png);
+    let summary: Value = serde_json::from_str(&session.finish_file()).unwrap();
+    assert!(summary["error"].as_str().unwrap().contains("PNG"), "{summary}");
+    assert!(!session.has_export());
+    session.start_file("quirks.ndjson", QUIRKS.len() as f64);
+    session.feed(QUIRKS);
+    session.finish_file();
+    assert!(session.has_export());
+    let report: Value = serde_json::from_str(&session.report("00:00-06:00").unwrap()).unwrap();
+    assert_eq!(report["files"].as_array().unwrap().len(), 2);
+}
