@@ -3,7 +3,7 @@
 
 PORT ?= 8000
 
-.PHONY: setup test serve build bench fuzz
+.PHONY: setup test serve build bench bench-web fuzz
 setup:
 	bash scripts/setup.sh
 
@@ -18,6 +18,9 @@ serve: build
 
 bench:
 	bash scripts/bench.sh
+
+bench-web: build
+	node e2e/bench/bench.mjs 100M 1G
 
 fuzz:
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} bash scripts/fuzz.sh

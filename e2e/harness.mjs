@@ -19,14 +19,19 @@ export const SUB_PATH = '/privacy-lens/';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.ndjson': 'application/x-ndjson', '.txt': 'text/plain' };
 
-/** Serves www/ at http://127.0.0.1:PORT/privacy-lens/ on an ephemeral port. */
-export async function serve() {
+/**
+ * Serves www/ at http://127.0.0.1:PORT/privacy-lens/ on an ephemeral port, and any other
+ * directory at its own path prefix (`mounts`: {'/bench/': dir}).
+ */
+export async function serve(mounts = {}) {
   if (!existsSync(join(WWW, 'pkg/privacy_lens_bg.wasm'))) throw new Error('www/ is not built: run `make build` first');
+  const roots = Object.entries({ [SUB_PATH]: WWW, ...mounts });
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    if (!path.startsWith(SUB_PATH)) return void response.writeHead(404).end();
-    const file = normalize(join(WWW, path.slice(SUB_PATH.length) || 'index.html'));
-    if (!file.startsWith(WWW)) return void response.writeHead(403).end();
+    const [prefix, root] = roots.find(([prefix]) => path.startsWith(prefix)) ?? [];
+    if (!root) return void response.writeHead(404).end();
+    const file = normalize(join(root, path.slice(prefix.length) || 'index.html'));
+    if (!file.startsWith(root)) return void response.writeHead(403).end();
     try {
       const body = await readFile(file.endsWith('/') ? join(file, 'index.html') : file);
       response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -45,7 +50,8 @@ export async function serve() {
  * every page are collected in `problems`.
  */
 export async function launch(origin) {
-  const context = await chromium.launchPersistentContext(await mkdtemp(join(os.tmpdir(), 'privacy-lens-e2e-')), {
+  const profile = await mkdtemp(join(os.tmpdir(), 'privacy-lens-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -63,7 +69,7 @@ export async function launch(origin) {
   });
   context.on('page', (page) => watch(page, problems));
   for (const page of context.pages()) watch(page, problems);
-  return { context, requests, problems };
+  return { context, requests, problems, profile };
 }
 
 function watch(page, problems) {

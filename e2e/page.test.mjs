@@ -113,6 +113,9 @@ test('the app view: categories, a timeline and a heatmap; quiet hours recomputed
   const expected = cliReport([join(WWW, 'example.ndjson')]);
   const wechat = expected.apps.find((a) => a.bundle_id === 'com.tencent.xin');
   assert.deepEqual(categories, wechat.access.map((c) => c.category));
+  await page.waitForSelector('#app-domains tbody tr');
+  const domains = await page.$$eval('#app-domains tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+  assert.deepEqual(domains.map(([domain, hits]) => [domain, number(hits)]), wechat.network.by_domain.map((d) => [d.domain, d.hits]));
   await screenshot(page, 'desktop-app');
 
   await page.fill('#quiet-start', '22:00');

@@ -33,17 +33,44 @@ pub struct Report {
 }
 
 impl Report {
-    /// The same report without the per-interval lists (`timeline`, `open_since`,
-    /// `event_times`), which can be millions of entries: what a viewer needs first, before
-    /// it opens one app.
-    pub fn without_interval_lists(&self) -> Report {
-        let mut summary = self.clone();
-        for category in summary.apps.iter_mut().flat_map(|app| app.access.iter_mut()) {
-            category.timeline = Vec::new();
-            category.open_since = Vec::new();
-            category.event_times = Vec::new();
+    /// Takes out what only an app's own view needs (its domains and the per-interval
+    /// lists, which can be millions of entries), leaving those fields empty: what a viewer
+    /// needs first, before it opens one app. One entry per app, in report order.
+    pub fn take_app_details(&mut self) -> Vec<AppDetails> {
+        let details = |app: &mut AppSummary| AppDetails {
+            by_domain: std::mem::take(&mut app.network.by_domain),
+            intervals: app
+                .access
+                .iter_mut()
+                .map(|c| {
+                    (std::mem::take(&mut c.timeline), std::mem::take(&mut c.open_since), std::mem::take(&mut c.event_times))
+                })
+                .collect(),
+        };
+        self.apps.iter_mut().map(details).collect()
+    }
+}
+
+/// What [`Report::take_app_details`] took out of one app.
+#[derive(Clone, Debug, Default)]
+pub struct AppDetails {
+    by_domain: Vec<AppDomain>,
+    /// Per category, in order: `timeline`, `open_since`, `event_times`.
+    #[allow(clippy::type_complexity)]
+    intervals: Vec<(Vec<[i64; 4]>, Vec<[i64; 2]>, Vec<[i64; 2]>)>,
+}
+
+impl AppSummary {
+    /// This app as it was before [`Report::take_app_details`] took `details` out of it.
+    pub fn with_details(&self, details: &AppDetails) -> AppSummary {
+        let mut app = self.clone();
+        app.network.by_domain = details.by_domain.clone();
+        for (category, (timeline, open_since, event_times)) in app.access.iter_mut().zip(&details.intervals) {
+            category.timeline = timeline.clone();
+            category.open_since = open_since.clone();
+            category.event_times = event_times.clone();
         }
-        summary
+        app
     }
 }
 

@@ -5,15 +5,16 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{Analyzer, Options, Report};
+use crate::{AppDetails, Analyzer, Options, Report};
 
 /// One analysis: files read one after another into one history, reported on any number of
 /// times (with different quiet hours) without reading the files again.
 #[wasm_bindgen]
 pub struct Session {
     analyzer: Analyzer,
-    /// The last full report, kept so that `app` can answer without recomputing it.
-    report: Option<Report>,
+    /// The last report, and per app what the first view leaves out, kept so that `app` can
+    /// answer without recomputing it.
+    report: Option<(Report, Vec<AppDetails>)>,
 }
 
 #[wasm_bindgen]
@@ -58,20 +59,23 @@ impl Session {
         self.analyzer.has_export()
     }
 
-    /// The report as JSON with quiet hours `HH:MM-HH:MM`, without the per-interval lists
-    /// (ask `app` for one app's). Errors when `quiet_hours` is not a valid window.
+    /// The report as JSON with quiet hours `HH:MM-HH:MM`, without each app's domains and
+    /// per-interval lists (ask `app` for one app's). Errors when `quiet_hours` is not a
+    /// valid window.
     pub fn report(&mut self, quiet_hours: &str) -> Result<String, JsError> {
         let quiet_hours = quiet_hours.parse().map_err(|e: String| JsError::new(&e))?;
-        let report = self.analyzer.report(&Options { quiet_hours, ..Options::default() });
-        let summary = serde_json::to_string(&report.without_interval_lists())?;
-        self.report = Some(report);
+        let mut report = self.analyzer.report(&Options { quiet_hours, ..Options::default() });
+        let details = report.take_app_details();
+        let summary = serde_json::to_string(&report)?;
+        self.report = Some((report, details));
         Ok(summary)
     }
 
-    /// One app of the last report as JSON, with its intervals; `None` when there is no
-    /// report yet or no such app.
+    /// One app of the last report as JSON, complete with its domains and intervals;
+    /// `None` when there is no report yet or no such app.
     pub fn app(&self, bundle_id: &str) -> Option<String> {
-        let app = self.report.as_ref()?.apps.iter().find(|app| app.bundle_id == bundle_id)?;
-        serde_json::to_string(app).ok()
+        let (report, details) = self.report.as_ref()?;
+        let index = report.apps.iter().position(|app| app.bundle_id == bundle_id)?;
+        serde_json::to_string(&report.apps[index].with_details(&details[index])).ok()
     }
 }

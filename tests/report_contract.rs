@@ -237,7 +237,7 @@ fn synthetic_export() -> (String, Vec<u8>) {
 /// Reports over inputs that are always present: each hand-written fixture, a synthetic
 /// export, all of them together, a non-export beside an export, and a non-export alone.
 fn local_reports() -> Vec<(String, Report)> {
-    let inputs = vec![fixture("quirks.ndjson"), fixture("beta1.json"), fixture("beta2.ndjson"), synthetic_export()];
+    let inputs = [fixture("quirks.ndjson"), fixture("beta1.json"), fixture("beta2.ndjson"), synthetic_export()];
     let mut reports: Vec<(String, Report)> = inputs
         .iter()
         .map(|(name, bytes)| (name.clone(), analyze([(name.as_str(), bytes.as_slice())], &Options::default())))
@@ -473,4 +473,24 @@ fn diagnostics_are_listed_per_file_in_file_order() {
     let report = analyze([("first.ndjson", first.as_slice()), ("second.ndjson", &second[..])], &Options::default());
     let files: Vec<&str> = report.diagnostics.iter().map(|d| d.file.as_str()).collect();
     assert_eq!(files, ["first.ndjson", "second.ndjson"], "{:?}", report.diagnostics);
+}
+
+#[test]
+fn app_details_taken_out_and_put_back_give_the_same_apps() {
+    for (label, report) in local_reports().into_iter().chain(real_reports()) {
+        let mut first_view = report.clone();
+        let details = first_view.take_app_details();
+        assert_eq!(details.len(), report.apps.len(), "{label}");
+        for ((lean, full), detail) in first_view.apps.iter().zip(&report.apps).zip(&details) {
+            assert!(lean.network.by_domain.is_empty() && lean.access.iter().all(|c| c.timeline.is_empty()), "{label}");
+            let restored = serde_json::to_value(lean.with_details(detail)).unwrap();
+            assert_eq!(restored, serde_json::to_value(full).unwrap(), "{label}: {}", full.bundle_id);
+        }
+        // Everything else is untouched.
+        let strip = |mut value: Value| {
+            value["apps"] = Value::Null;
+            value
+        };
+        assert_eq!(strip(serde_json::to_value(&first_view).unwrap()), strip(serde_json::to_value(&report).unwrap()), "{label}");
+    }
 }

@@ -26,7 +26,9 @@ fn session_report(files: &[(&str, &[u8])], chunk: usize, quiet_hours: &str) -> (
 }
 
 fn core_report(files: &[(&str, &[u8])], options: &Options) -> Value {
-    serde_json::to_value(analyze(files.iter().copied(), options).without_interval_lists()).unwrap()
+    let mut report = analyze(files.iter().copied(), options);
+    report.take_app_details();
+    serde_json::to_value(report).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -63,9 +65,12 @@ fn one_app_comes_with_its_intervals() {
         assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), serde_json::to_value(app).unwrap());
     }
     assert!(session.app("no.such.app").is_none());
-    // The first view carries no interval lists.
-    for category in report["apps"].as_array().unwrap().iter().flat_map(|app| app["access"].as_array().unwrap()) {
-        assert_eq!(category["timeline"], Value::Array(vec![]));
+    // The first view carries neither interval lists nor each app's domains.
+    for app in report["apps"].as_array().unwrap() {
+        assert_eq!(app["network"]["by_domain"], Value::Array(vec![]));
+        for category in app["access"].as_array().unwrap() {
+            assert_eq!(category["timeline"], Value::Array(vec![]));
+        }
     }
 }
 

@@ -15,6 +15,7 @@ let worker = null;
 let report = null; // the last report (without interval lists)
 let openApp = null; // bundle ID shown in the app view, if any
 let charts = null; // the chart module, loaded on first use
+let renders = 0; // counts reports received, so that a stale rendering stops
 
 // ---------------------------------------------------------------- the worker
 
@@ -32,8 +33,9 @@ const handlers = {
     byId('progress-bar').value = data.total ? data.bytes / data.total : 1;
     byId('progress-text').textContent = `Reading ${data.file}: ${fmt.bytes(data.bytes)} of ${fmt.bytes(data.total)}, ${fmt.count(data.records)} records`;
   }),
-  report(data) {
+  async report(data) {
     byId('progress').hidden = true;
+    const rendering = ++renders;
     report = JSON.parse(data.json);
     const problems = [
       ...report.files.filter((f) => f.error).map((f) => `“${f.name}” ${f.error}`),
@@ -44,17 +46,29 @@ const handlers = {
       return;
     }
     showMessage(problems.join('\n'));
-    if (data.seconds !== undefined) main.dataset.seconds = String(data.seconds);
-    render();
+    if (data.timing) main.dataset.timing = JSON.stringify({ ...data.timing, seconds: data.seconds });
+    // One view per task, so that the page answers input between them (no long task).
+    byId('results').hidden = false;
+    for (const view of [renderFindings, renderOverview, renderApps, renderNetwork]) {
+      await nextTask();
+      if (rendering !== renders) return; // a newer report is being rendered
+      view();
+    }
+    if (openApp) showApp(openApp);
     main.dataset.state = 'done';
   },
   app(data) {
-    if (data.bundleId === openApp && data.json) renderAppCharts(JSON.parse(data.json));
+    if (data.bundleId === openApp && data.json) renderAppDetails(JSON.parse(data.json));
   },
   failed(data) {
     fail(data.message);
   },
 };
+
+/** Resolves in a later task, letting the browser handle input and paint in between. */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /** Runs `update` at most once per animation frame, with the latest data. */
 function throttled(update) {
@@ -104,15 +118,6 @@ function quietHours() {
 }
 
 // ---------------------------------------------------------------- rendering
-
-function render() {
-  byId('results').hidden = false;
-  renderFindings();
-  renderOverview();
-  renderApps();
-  renderNetwork();
-  if (openApp) showApp(openApp);
-}
 
 /** Shown per rule before the rest is folded away (all stay in the DOM). */
 const FINDINGS_SHOWN = 5;
@@ -247,6 +252,14 @@ function showApp(bundleId) {
     h('td', { className: 'num' }, fmt.count(c.open)),
     h('td', {}, fmt.localTime(c.first)),
     h('td', {}, fmt.localTime(c.last)))));
+  byId('app-domains').tBodies[0].replaceChildren();
+  byId('timeline').replaceChildren();
+  byId('heatmap').replaceChildren();
+  worker.postMessage({ type: 'app', bundleId });
+}
+
+/** What the first view leaves out: the app's domains and its intervals, in charts. */
+async function renderAppDetails(app) {
   replace(byId('app-domains').tBodies[0], app.network.by_domain.map((d) => h('tr', {},
     h('th', { scope: 'row' }, d.domain),
     h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
@@ -254,12 +267,6 @@ function showApp(bundleId) {
     h('td', {}, d.owner),
     h('td', { className: 'num' }, fmt.count(d.app_initiated_hits)),
     h('td', { className: 'num' }, fmt.count(d.website_hits)))));
-  byId('timeline').replaceChildren();
-  byId('heatmap').replaceChildren();
-  worker.postMessage({ type: 'app', bundleId });
-}
-
-async function renderAppCharts(app) {
   charts ??= await import('./charts.js');
   if (app.bundle_id !== openApp) return;
   charts.timeline(byId('timeline'), app);

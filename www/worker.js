@@ -7,18 +7,20 @@
 //               {type: 'app', bundleId}               (one app with its intervals)
 // Messages out: {type: 'ready'}
 //               {type: 'progress', bytes, total, records, file}
-//               {type: 'report', json, unreadable: [{file, message}], seconds}
+//               {type: 'report', json, unreadable: [{file, message}], seconds, timing}
 //               {type: 'app', bundleId, json}
 //               {type: 'failed', message}
 
 import init, { Session } from './pkg/privacy_lens.js';
 
-// Slices of a few MiB measured fastest here (File.stream() gives 64 KiB pieces); the next
-// slice is requested before the current one is analysed, so reading overlaps parsing.
+// Slices of a few MiB measured fastest here (File.stream() gives 64 KiB pieces). A reading
+// worker (reader.js) keeps AHEAD slices ready, so reading overlaps parsing.
 const SLICE = 4 << 20;
+const AHEAD = 3;
 
 let session = null;
 const ready = init();
+const reader = typeof Worker === 'function' ? new Worker(new URL('./reader.js', import.meta.url)) : null;
 
 self.onmessage = async ({ data }) => {
   try {
@@ -42,6 +44,7 @@ async function analyze(inputs, quietHours) {
   const total = files.reduce((sum, { blob }) => sum + (blob?.size ?? 0), 0);
   const unreadable = [];
   let bytes = 0;
+  const timing = { waiting: 0, feeding: 0, report: 0 }; // ms, for `make bench-web`
   for (const { name, blob, error } of files) {
     if (!blob) {
       unreadable.push({ file: name, message: error });
@@ -49,12 +52,14 @@ async function analyze(inputs, quietHours) {
     }
     session.startFile(name, blob.size);
     try {
-      let next = blob.size > 0 ? blob.slice(0, SLICE).arrayBuffer() : null;
-      for (let offset = 0; offset < blob.size; offset += SLICE) {
-        const buffer = await next;
-        next = offset + SLICE < blob.size ? blob.slice(offset + SLICE, offset + 2 * SLICE).arrayBuffer() : null;
-        session.feed(new Uint8Array(buffer));
-        bytes += buffer.byteLength;
+      let waited = performance.now();
+      for await (const slice of slices(blob)) {
+        const fed = performance.now();
+        session.feed(slice);
+        timing.waiting += fed - waited;
+        waited = performance.now();
+        timing.feeding += waited - fed;
+        bytes += slice.byteLength;
         postMessage({ type: 'progress', bytes, total, records: session.recordsRead(), file: name });
       }
     } catch (error) {
@@ -64,8 +69,34 @@ async function analyze(inputs, quietHours) {
     }
     session.finishFile();
   }
+  const reported = performance.now();
   const json = session.report(quietHours);
-  postMessage({ type: 'report', json, unreadable, seconds: (performance.now() - started) / 1000 });
+  timing.report = performance.now() - reported;
+  postMessage({ type: 'report', json, unreadable, seconds: (performance.now() - started) / 1000, timing });
+}
+
+/** The blob's bytes in slices of SLICE bytes, in order, read by the reading worker. */
+async function* slices(blob) {
+  if (!reader) {
+    // No workers inside workers here: read in this thread, one slice ahead.
+    for (let offset = 0; offset < blob.size; offset += SLICE) yield new Uint8Array(await blob.slice(offset, offset + SLICE).arrayBuffer());
+    return;
+  }
+  const arrived = [];
+  let wake = null;
+  reader.onmessage = ({ data }) => {
+    arrived.push(data);
+    wake?.();
+  };
+  reader.postMessage({ blob, slice: SLICE, ahead: AHEAD });
+  for (;;) {
+    while (arrived.length === 0) await new Promise((resolve) => { wake = resolve; });
+    const message = arrived.shift();
+    if (message.done) return;
+    if (message.error) throw new Error(message.error);
+    yield new Uint8Array(message.buffer);
+    reader.postMessage({ type: 'more' });
+  }
 }
 
 /** A File as is; the bundled example fetched from this site. */
