@@ -33,17 +33,21 @@ pub struct Report {
 }
 
 impl Report {
-    /// Takes out what only an app's own view needs (its domains and the per-interval
-    /// lists, which can be millions of entries), leaving those fields empty: what a viewer
-    /// needs first, before it opens one app. One entry per app, in report order.
+    /// Takes out what only an app's own view needs (its domains, its counts per day and the
+    /// per-interval lists, which can be millions of entries), leaving those fields empty:
+    /// what a viewer needs first, before it opens one app. One entry per app, in report
+    /// order.
     pub fn take_app_details(&mut self) -> Vec<AppDetails> {
         let details = |app: &mut AppSummary| AppDetails {
             by_domain: std::mem::take(&mut app.network.by_domain),
             intervals: app
                 .access
                 .iter_mut()
-                .map(|c| {
-                    (std::mem::take(&mut c.timeline), std::mem::take(&mut c.open_since), std::mem::take(&mut c.event_times))
+                .map(|c| CategoryDetails {
+                    by_day: std::mem::take(&mut c.by_day),
+                    timeline: std::mem::take(&mut c.timeline),
+                    open_since: std::mem::take(&mut c.open_since),
+                    event_times: std::mem::take(&mut c.event_times),
                 })
                 .collect(),
         };
@@ -55,9 +59,17 @@ impl Report {
 #[derive(Clone, Debug, Default)]
 pub struct AppDetails {
     by_domain: Vec<AppDomain>,
-    /// Per category, in order: `timeline`, `open_since`, `event_times`.
-    #[allow(clippy::type_complexity)]
-    intervals: Vec<(Vec<[i64; 4]>, Vec<[i64; 2]>, Vec<[i64; 2]>)>,
+    /// Per category, in order.
+    intervals: Vec<CategoryDetails>,
+}
+
+/// What [`Report::take_app_details`] took out of one app × category.
+#[derive(Clone, Debug, Default)]
+struct CategoryDetails {
+    by_day: Vec<DayCount>,
+    timeline: Vec<[i64; 4]>,
+    open_since: Vec<[i64; 2]>,
+    event_times: Vec<[i64; 2]>,
 }
 
 impl AppSummary {
@@ -65,10 +77,11 @@ impl AppSummary {
     pub fn with_details(&self, details: &AppDetails) -> AppSummary {
         let mut app = self.clone();
         app.network.by_domain = details.by_domain.clone();
-        for (category, (timeline, open_since, event_times)) in app.access.iter_mut().zip(&details.intervals) {
-            category.timeline = timeline.clone();
-            category.open_since = open_since.clone();
-            category.event_times = event_times.clone();
+        for (category, details) in app.access.iter_mut().zip(&details.intervals) {
+            category.by_day = details.by_day.clone();
+            category.timeline = details.timeline.clone();
+            category.open_since = details.open_since.clone();
+            category.event_times = details.event_times.clone();
         }
         app
     }

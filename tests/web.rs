@@ -70,6 +70,7 @@ fn one_app_comes_with_its_intervals() {
         assert_eq!(app["network"]["by_domain"], Value::Array(vec![]));
         for category in app["access"].as_array().unwrap() {
             assert_eq!(category["timeline"], Value::Array(vec![]));
+            assert_eq!(category["by_day"], Value::Array(vec![]));
         }
     }
 }
