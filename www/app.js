@@ -55,6 +55,7 @@ const handlers = {
       view();
     }
     if (openApp) showApp(openApp);
+    if (main.dataset.state === 'working') byId('results').scrollIntoView({ block: 'start' });
     main.dataset.state = 'done';
   },
   app(data) {
