@@ -38,9 +38,11 @@ impl<'a> Rest<'a> {
 
     /// A string's contents up to its closing quote (the opening one is already consumed),
     /// which must hold no backslash and no control character.
+    // Called six times per line: inlined, the calls no longer cost a fifth of the search.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         let bytes = self.0.as_bytes();
-        let end = bytes.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+        let end = string_end(bytes)?;
         if bytes[end] != b'"' {
             return None;
         }
@@ -74,6 +76,30 @@ impl<'a> Rest<'a> {
     fn end(&self) -> Option<()> {
         self.0.is_empty().then_some(())
     }
+}
+
+/// The position of the first `"`, `\` or control byte in `bytes`, found eight bytes at a
+/// time (a byte-by-byte search was the largest cost of this reader).
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for (index, chunk) in words.by_ref().enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // The high bit of each byte that is zero, below 0x20, or a quote or backslash once
+        // xored; bytes above the first such byte may be flagged wrongly (borrows), but the
+        // lowest flag is exact, and only it is used.
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+        let found = zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if found != 0 {
+            return Some(index * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = words.remainder();
+    let at = bytes.len() - tail.len();
+    tail.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20).map(|position| at + position)
 }
 
 /// `{"accessCount":N,"accessor":{…},"broadcaster":{…},"category":…,"identifier":…,
@@ -183,6 +209,23 @@ mod tests {
         ] {
             let fast = decode(line).expect("an iOS layout");
             assert_eq!(fast, reference::decode(line.as_bytes()).unwrap());
+        }
+    }
+
+    #[test]
+    fn string_end_finds_the_first_quote_backslash_or_control_byte() {
+        for length in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1F, b'\n'] {
+                for after in [b'"', b'a', 0x00, 0xFF] {
+                    // Bytes next to the limits of each test (0x20, 0x21, 0x80), before and after the stop.
+                    let mut bytes: Vec<u8> = (0..length).map(|i| [b'a', 0x20, 0x21, 0x80, b'#', b']'][i % 6]).collect();
+                    bytes.push(stop);
+                    bytes.extend([after; 9]);
+                    assert_eq!(string_end(&bytes), Some(length), "{length} {stop} {after}");
+                }
+            }
+            let plain: Vec<u8> = (0..length).map(|i| [b'a', 0x20, 0x7F, 0x80, 0xFF][i % 5]).collect();
+            assert_eq!(string_end(&plain), None, "{length}");
         }
     }
 
