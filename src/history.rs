@@ -23,21 +23,42 @@ pub type Name = u32;
 pub type FileIndex = u32;
 
 /// Interned strings: each distinct string is stored once and named by its index.
-#[derive(Default)]
 pub struct Names {
     texts: Vec<Box<str>>,
     index: HashMap<Box<str>, Name>,
+    /// Names interned lately, in slots chosen by the text's length and last byte: records
+    /// repeat a few apps, categories and values, and comparing the text with the one name
+    /// in its slot is cheaper than hashing it. `Name::MAX` is an empty slot.
+    recent: [Name; RECENT_SLOTS],
+}
+
+const RECENT_SLOTS: usize = 32;
+
+impl Default for Names {
+    fn default() -> Self {
+        Names { texts: Vec::new(), index: HashMap::default(), recent: [Name::MAX; RECENT_SLOTS] }
+    }
 }
 
 impl Names {
     /// The name of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> Name {
-        if let Some(&name) = self.index.get(text) {
-            return name;
+        let last = text.as_bytes().last().copied().unwrap_or(0);
+        let slot = (text.len() * 7 + usize::from(last)) % RECENT_SLOTS;
+        let recent = self.recent[slot];
+        if self.texts.get(recent as usize).is_some_and(|known| **known == *text) {
+            return recent;
         }
-        let name = self.texts.len() as Name;
-        self.texts.push(text.into());
-        self.index.insert(text.into(), name);
+        let name = match self.index.get(text) {
+            Some(&name) => name,
+            None => {
+                let name = self.texts.len() as Name;
+                self.texts.push(text.into());
+                self.index.insert(text.into(), name);
+                name
+            }
+        };
+        self.recent[slot] = name;
         name
     }
 

@@ -54,13 +54,15 @@ impl<'a> Rest<'a> {
     /// A whole number as JSON writes it (no sign, no leading zero, no fraction) that fits
     /// in u64, followed by `,` or `}`.
     fn number(&mut self) -> Option<u64> {
-        let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
-        let text = &self.0[..digits];
-        if digits == 0 || (digits > 1 && text.starts_with('0')) || !matches!(self.0.as_bytes().get(digits), Some(b',' | b'}')) {
+        let bytes = self.0.as_bytes();
+        let digits = bytes.iter().take_while(|byte| byte.is_ascii_digit()).count();
+        let text = &bytes[..digits];
+        if digits == 0 || (digits > 1 && text[0] == b'0') || !matches!(bytes.get(digits), Some(b',' | b'}')) {
             return None;
         }
         self.0 = &self.0[digits..];
-        text.parse().ok()
+        // What `str::parse::<u64>` gives for plain digits, without its generic checks.
+        text.iter().try_fold(0u64, |value, &digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
     }
 
     /// `{"identifier":"…","identifierType":"…"},` (an accessor or broadcaster): the identifier.
