@@ -236,7 +236,7 @@ fn synthetic_export() -> (String, Vec<u8>) {
 /// Reports over inputs that are always present: each hand-written fixture, a synthetic
 /// export, all of them together, a non-export beside an export, and a non-export alone.
 fn local_reports() -> Vec<(String, Report)> {
-    let inputs = vec![fixture("quirks.ndjson"), fixture("beta1.json"), fixture("beta2.ndjson"), synthetic_export()];
+    let inputs = [fixture("quirks.ndjson"), fixture("beta1.json"), fixture("beta2.ndjson"), synthetic_export()];
     let mut reports: Vec<(String, Report)> = inputs
         .iter()
         .map(|(name, bytes)| (name.clone(), analyze([(name.as_str(), bytes.as_slice())], &Options::default())))
