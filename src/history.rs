@@ -8,6 +8,7 @@
 //! offset; network records when every field is equal.
 
 use std::collections::hash_map::Entry;
+use std::num::NonZeroU8;
 
 use serde_json::json;
 
@@ -23,21 +24,42 @@ pub type Name = u32;
 pub type FileIndex = u32;
 
 /// Interned strings: each distinct string is stored once and named by its index.
-#[derive(Default)]
 pub struct Names {
     texts: Vec<Box<str>>,
     index: HashMap<Box<str>, Name>,
+    /// Names interned lately, in slots chosen by the text's length and last byte: records
+    /// repeat a few apps, categories and values, and comparing the text with the one name
+    /// in its slot is cheaper than hashing it. `Name::MAX` is an empty slot.
+    recent: [Name; RECENT_SLOTS],
+}
+
+const RECENT_SLOTS: usize = 32;
+
+impl Default for Names {
+    fn default() -> Self {
+        Names { texts: Vec::new(), index: HashMap::default(), recent: [Name::MAX; RECENT_SLOTS] }
+    }
 }
 
 impl Names {
     /// The name of `text`, adding it if it is new.
     pub fn intern(&mut self, text: &str) -> Name {
-        if let Some(&name) = self.index.get(text) {
-            return name;
+        let last = text.as_bytes().last().copied().unwrap_or(0);
+        let slot = (text.len() * 7 + usize::from(last)) % RECENT_SLOTS;
+        let recent = self.recent[slot];
+        if self.texts.get(recent as usize).is_some_and(|known| **known == *text) {
+            return recent;
         }
-        let name = self.texts.len() as Name;
-        self.texts.push(text.into());
-        self.index.insert(text.into(), name);
+        let name = match self.index.get(text) {
+            Some(&name) => name,
+            None => {
+                let name = self.texts.len() as Name;
+                self.texts.push(text.into());
+                self.index.insert(text.into(), name);
+                name
+            }
+        };
+        self.recent[slot] = name;
         name
     }
 
@@ -71,12 +93,15 @@ pub struct AccessEnd {
     line: u32,
     offset_minutes: i16,
     file: FileIndex,
-    flags: u8,
+    /// Never zero ([`ALWAYS`] is set), so that `Option<AccessEnd>` needs no tag byte and an
+    /// [`AccessPair`] takes 80 bytes, not 96.
+    flags: NonZeroU8,
 }
 
 const OUT_OF_PROCESS: u8 = 1;
 const HAS_ACCESS_COUNT: u8 = 2;
 const HAS_BROADCASTER: u8 = 4;
+const ALWAYS: u8 = 8;
 
 impl AccessEnd {
     fn new(
@@ -98,9 +123,13 @@ impl AccessEnd {
             line: u32::try_from(origin.line).unwrap_or(u32::MAX),
             offset_minutes: time.offset_minutes(),
             file: origin.file,
-            flags: flag(out_of_process, OUT_OF_PROCESS)
-                | flag(access_count.is_some(), HAS_ACCESS_COUNT)
-                | flag(broadcaster.is_some(), HAS_BROADCASTER),
+            flags: NonZeroU8::new(
+                ALWAYS
+                    | flag(out_of_process, OUT_OF_PROCESS)
+                    | flag(access_count.is_some(), HAS_ACCESS_COUNT)
+                    | flag(broadcaster.is_some(), HAS_BROADCASTER),
+            )
+            .expect("ALWAYS is set"),
         }
     }
 
@@ -111,17 +140,17 @@ impl AccessEnd {
 
     /// `broadcaster.identifier`, if any.
     pub fn broadcaster(&self) -> Option<Name> {
-        (self.flags & HAS_BROADCASTER != 0).then_some(self.broadcaster)
+        (self.flags.get() & HAS_BROADCASTER != 0).then_some(self.broadcaster)
     }
 
     /// `accessCount`, if present.
     pub fn access_count(&self) -> Option<u64> {
-        (self.flags & HAS_ACCESS_COUNT != 0).then_some(self.access_count)
+        (self.flags.get() & HAS_ACCESS_COUNT != 0).then_some(self.access_count)
     }
 
     /// `outOfProcess`
     pub fn out_of_process(&self) -> bool {
-        self.flags & OUT_OF_PROCESS != 0
+        self.flags.get() & OUT_OF_PROCESS != 0
     }
 
     /// Where the kept copy was read.
@@ -428,22 +457,51 @@ impl<'t> AccessContent<'t> {
 }
 
 /// Parses `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` with upper-case hex digits only, so that
-/// the number stands for exactly one spelling.
+/// the number stands for exactly one spelling. It runs once per access line, so the digits
+/// are read eight at a time.
 fn parse_uuid(text: &[u8]) -> Option<u128> {
-    if text.len() != 36 {
+    let text: &[u8; 36] = text.try_into().ok()?;
+    if [text[8], text[13], text[18], text[23]] != [b'-'; 4] {
         return None;
     }
-    let mut value: u128 = 0;
-    for (position, &byte) in text.iter().enumerate() {
-        let digit = match byte {
-            b'-' if matches!(position, 8 | 13 | 18 | 23) => continue,
-            b'0'..=b'9' if !matches!(position, 8 | 13 | 18 | 23) => byte - b'0',
-            b'A'..=b'F' if !matches!(position, 8 | 13 | 18 | 23) => byte - b'A' + 10,
-            _ => return None,
-        };
-        value = (value << 4) | u128::from(digit);
+    let group = |parts: [&[u8]; 2]| {
+        let mut bytes = [0u8; 8];
+        bytes[..parts[0].len()].copy_from_slice(parts[0]);
+        bytes[parts[0].len()..].copy_from_slice(parts[1]);
+        hex8(u64::from_be_bytes(bytes))
+    };
+    let groups = [
+        group([&text[0..8], &[]])?,
+        group([&text[9..13], &text[14..18]])?,
+        group([&text[19..23], &text[24..28]])?,
+        group([&text[28..36], &[]])?,
+    ];
+    Some(groups.iter().fold(0u128, |value, &group| (value << 32) | u128::from(group)))
+}
+
+/// Eight upper-case hex digits, the first in the highest byte of `word`, as a number.
+fn hex8(word: u64) -> Option<u32> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn each(byte: u8) -> u64 {
+        0x0101_0101_0101_0101 * byte as u64
     }
-    Some(value)
+    if word & HIGH != 0 {
+        return None;
+    }
+    // Every byte is below 0x80, so adding 0x80 - n sets a byte's high bit exactly when the
+    // byte is at least n, and never carries into the next byte.
+    let at_least = |n: u8| word.wrapping_add(each(0x80 - n)) & HIGH;
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let letter = at_least(b'A') & !at_least(b'F' + 1);
+    if digit | letter != HIGH {
+        return None;
+    }
+    // The low four bits are the value of '0'..='9', and the value minus 9 of 'A'..='F'.
+    let nibbles = (word & each(0x0F)) + (letter >> 7) * 9;
+    // Pack the eight nibbles (one per byte) into 32 bits: pairs into bytes, then bytes.
+    let bytes = (nibbles | nibbles >> 4) & 0x00FF_00FF_00FF_00FF;
+    let halves = (bytes | bytes >> 8) & 0x0000_FFFF_0000_FFFF;
+    Some(((halves | halves >> 16) & 0xFFFF_FFFF) as u32)
 }
 
 #[cfg(test)]
@@ -454,6 +512,7 @@ mod tests {
     fn an_access_entry_stays_small() {
         // One per access line of a year of exports: the size is a memory budget.
         assert_eq!(std::mem::size_of::<AccessEnd>(), 40);
+        assert_eq!(std::mem::size_of::<AccessPair>(), 80);
     }
 
     #[test]
@@ -462,5 +521,38 @@ mod tests {
         assert!(parse_uuid(b"6af95c77-3a05-41d5-9f32-f0f0c12ce8fa").is_none());
         assert!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8F").is_none());
         assert!(parse_uuid(b"6AF95C77+3A05-41D5-9F32-F0F0C12CE8FA").is_none());
+        assert_eq!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA"), Some(0x6AF95C77_3A05_41D5_9F32_F0F0C12CE8FA));
+    }
+
+    /// The byte-by-byte definition that `parse_uuid` computes eight digits at a time.
+    fn parse_uuid_bytewise(text: &[u8]) -> Option<u128> {
+        if text.len() != 36 {
+            return None;
+        }
+        let mut value: u128 = 0;
+        for (position, &byte) in text.iter().enumerate() {
+            let dash = matches!(position, 8 | 13 | 18 | 23);
+            let digit = match byte {
+                b'-' if dash => continue,
+                b'0'..=b'9' if !dash => byte - b'0',
+                b'A'..=b'F' if !dash => byte - b'A' + 10,
+                _ => return None,
+            };
+            value = (value << 4) | u128::from(digit);
+        }
+        Some(value)
+    }
+
+    #[test]
+    fn uuid_parsing_agrees_with_the_bytewise_definition_on_every_byte_at_every_position() {
+        for valid in [b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA", b"00000000-0000-0000-0000-000000000000", b"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", b"01234567-89AB-CDEF-0123-456789ABCDEF"] {
+            for position in 0..36 {
+                for byte in 0..=255u8 {
+                    let mut text = *valid;
+                    text[position] = byte;
+                    assert_eq!(parse_uuid(&text), parse_uuid_bytewise(&text), "{}", String::from_utf8_lossy(&text));
+                }
+            }
+        }
     }
 }

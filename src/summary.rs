@@ -49,7 +49,8 @@ pub fn summarize(history: &History, options: &Options) -> Summaries {
     }
     let mut apps: Vec<AppSummary> = apps.into_values().collect();
     for app in &mut apps {
-        app.access.sort_by(|a, b| a.category.cmp(&b.category));
+        // An app has each category once, so no two compare equal: unstable is as good, and cheaper.
+        app.access.sort_unstable_by(|a, b| a.category.cmp(&b.category));
     }
     Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics }
 }
@@ -306,7 +307,8 @@ impl NetworkSummaries {
             });
         }
         for app_network in apps.values_mut() {
-            app_network.by_domain.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
+            // Domains are distinct here and below, and so are sites: no ties, so unstable sorts.
+            app_network.by_domain.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
         }
         let mut domains: Vec<DomainSummary> = domains
             .into_iter()
@@ -322,7 +324,7 @@ impl NetworkSummaries {
                 owner: most_frequent(&totals.owners, names),
             })
             .collect();
-        domains.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
+        domains.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
         let mut websites: Vec<WebsiteSummary> = websites
             .into_iter()
             .map(|(site, totals)| {
@@ -338,7 +340,7 @@ impl NetworkSummaries {
                 }
             })
             .collect();
-        websites.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
+        websites.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
         NetworkSummaries { apps, domains, websites }
     }
 }

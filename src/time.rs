@@ -70,16 +70,69 @@ impl Timestamp {
     }
 
     /// RFC 3339 with milliseconds and the record's own offset (`Z` for UTC).
+    ///
+    /// Written digit by digit, as chrono's `to_rfc3339_opts(SecondsFormat::Millis, true)`
+    /// writes it (a report formats tens of thousands of times); chrono writes the years
+    /// outside 0000–9999, which it spells differently.
     pub fn to_rfc3339(self) -> String {
-        self.to_datetime().to_rfc3339_opts(SecondsFormat::Millis, true)
+        let local_ms = self.local_ms();
+        let Some(date) = four_digit_date(local_ms.div_euclid(MS_PER_DAY)) else {
+            return self.to_datetime().to_rfc3339_opts(SecondsFormat::Millis, true);
+        };
+        let ms_of_day = local_ms.rem_euclid(MS_PER_DAY);
+        let (minutes, ms) = (ms_of_day / MS_PER_MINUTE, ms_of_day % MS_PER_MINUTE);
+        let mut text = *b"YYYY-MM-DDTHH:MM:SS.mmm+HH:MM";
+        text[..10].copy_from_slice(&date);
+        write_digits(&mut text[11..13], minutes / 60);
+        write_digits(&mut text[14..16], minutes % 60);
+        write_digits(&mut text[17..19], ms / 1000);
+        write_digits(&mut text[20..23], ms % 1000);
+        let length = match self.offset_minutes {
+            0 => {
+                text[23] = b'Z';
+                24
+            }
+            offset => {
+                text[23] = if offset < 0 { b'-' } else { b'+' };
+                let offset = i64::from(offset.unsigned_abs());
+                write_digits(&mut text[24..26], offset / 60);
+                write_digits(&mut text[27..29], offset % 60);
+                29
+            }
+        };
+        String::from_utf8(text[..length].to_vec()).expect("ASCII")
     }
 }
 
 /// Formats a day number from [`Timestamp::local_day`] as `YYYY-MM-DD`.
 pub fn format_day(day: i64) -> String {
-    NaiveDate::from_num_days_from_ce_opt((day + 719_163) as i32)
-        .map(|date| date.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    match four_digit_date(day) {
+        Some(date) => String::from_utf8(date.to_vec()).expect("ASCII"),
+        None => NaiveDate::from_num_days_from_ce_opt((day + 719_163) as i32)
+            .map(|date| date.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// `YYYY-MM-DD` of a day number; `None` for a year outside 0000–9999.
+fn four_digit_date(day: i64) -> Option<[u8; 10]> {
+    let (year, month, day) = civil_from_days(day);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let mut text = *b"YYYY-MM-DD";
+    write_digits(&mut text[0..4], year);
+    write_digits(&mut text[5..7], i64::from(month));
+    write_digits(&mut text[8..10], i64::from(day));
+    Some(text)
+}
+
+/// Writes the last `digits.len()` decimal digits of `value` (not negative), zero-padded.
+fn write_digits(digits: &mut [u8], mut value: i64) {
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 fn parse_with_chrono(text: &str) -> Option<Timestamp> {
@@ -159,6 +212,21 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// The proleptic Gregorian date of a day number since 1970-01-01, as (year, month, day)
+/// (H. Hinnant's `civil_from_days`, the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +298,34 @@ mod tests {
                 // Declined: only leap seconds, which chrono may read, or what chrono rejects too.
                 None => proptest::prop_assert!(chrono.is_none() || second == 60, "{}", text),
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Formatting digit by digit writes what chrono writes, from year -1 to 10000.
+        #[test]
+        fn rfc3339_and_days_are_written_as_chrono_writes_them(
+            utc_ms in -62_200_000_000_000i64..253_500_000_000_000, offset in -1439i16..=1439, round in 0u8..3,
+        ) {
+            // Whole seconds, minutes and days too, and the zero offset.
+            let utc_ms = match round { 0 => utc_ms, 1 => utc_ms - utc_ms.rem_euclid(1000), _ => utc_ms - utc_ms.rem_euclid(MS_PER_DAY) };
+            for offset in [offset, 0] {
+                let time = Timestamp::from_parts(utc_ms, offset).unwrap();
+                proptest::prop_assert_eq!(time.to_rfc3339(), time.to_datetime().to_rfc3339_opts(SecondsFormat::Millis, true));
+                let day = time.local_day();
+                let chrono_day = NaiveDate::from_num_days_from_ce_opt((day + 719_163) as i32).unwrap().format("%Y-%m-%d").to_string();
+                proptest::prop_assert_eq!(format_day(day), chrono_day);
+            }
+        }
+    }
+
+    #[test]
+    fn civil_from_days_inverts_days_from_civil() {
+        for day in -800_000..3_000_000 {
+            let (year, month, day_of_month) = civil_from_days(day);
+            assert_eq!(days_from_civil(year, month, day_of_month), day);
         }
     }
 

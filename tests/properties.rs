@@ -402,8 +402,7 @@ fn overlapping_exports() -> impl Strategy<Value = (Vec<Item>, Vec<Item>)> {
             let mut b: Vec<Item> = a.iter().zip(keep.iter().cycle()).filter(|(_, &k)| k).map(|(i, _)| i.clone()).collect();
             let access: Vec<&AccessRec> = a.iter().filter_map(|i| if let Item::Access(r) = i { Some(r) } else { None }).collect();
             for (index, change) in &conflicts {
-                let chosen: &&AccessRec = index.get(&access);
-                b.push(Item::Access(apply_conflict(chosen, change)));
+                b.push(Item::Access(apply_conflict(index.get::<&AccessRec>(&access), change)));
             }
             b.extend(new.into_iter().take(new_count));
             (Just(a), Just(b).prop_shuffle())
