@@ -31,6 +31,7 @@ async function shown() {
     findings: [...document.querySelectorAll('#findings li.finding')].map((li) => `${li.dataset.rule} ${li.dataset.bundleId} ${li.dataset.category}`).sort(),
     apps: Object.fromEntries([...document.querySelectorAll('#apps tbody tr')].map((tr) => [tr.dataset.bundleId, [...tr.cells].map((cell) => cell.textContent)])),
     overview: Object.fromEntries([...document.querySelectorAll('#overview dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])),
+    companies: [...document.querySelectorAll('#companies tbody tr')].map((tr) => [tr.cells[0].firstChild.textContent, Number(tr.cells[1].textContent.replace(/,/g, ''))]),
     message: document.getElementById('message').hidden ? '' : document.getElementById('message').textContent,
   }));
 }
@@ -48,7 +49,12 @@ function assertMatches(view, expected) {
     assert.equal(number(cells[3]), quiet, `${app.bundle_id} quiet hours`);
     assert.equal(number(cells[5]), app.network.domains, `${app.bundle_id} domains`);
     assert.equal(number(cells[6]), app.network.hits, `${app.bundle_id} hits`);
+    assert.equal(number(cells[8]), app.network.tracker_domains, `${app.bundle_id} trackers`);
+    assert.equal(number(cells[9]), app.network.third_party_companies.length, `${app.bundle_id} companies`);
+    // The name, the Chinese name and the raw bundle ID are all shown.
+    for (const part of [app.name, app.name_zh, app.bundle_id].filter(Boolean)) assert.ok(cells[0].includes(part), `${cells[0]} shows ${part}`);
   }
+  assert.deepEqual(view.companies, expected.companies.map((c) => [c.company, c.apps.length]));
   assert.equal(number(view.overview['Apps']), expected.apps.length);
   assert.equal(number(view.overview['Network records']), expected.records.network);
   assert.equal(number(view.overview['Skipped lines'].split(';')[0]), expected.records.skipped);
@@ -114,8 +120,16 @@ test('the app view: categories, a timeline and a heatmap; quiet hours recomputed
   const wechat = expected.apps.find((a) => a.bundle_id === 'com.tencent.xin');
   assert.deepEqual(categories, wechat.access.map((c) => c.category));
   await page.waitForSelector('#app-domains tbody tr');
-  const domains = await page.$$eval('#app-domains tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+  const domains = await page.$$eval('#app-domains tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent, tr.cells[2].textContent]));
   assert.deepEqual(domains.map(([domain, hits]) => [domain, number(hits)]), wechat.network.by_domain.map((d) => [d.domain, d.hits]));
+  for (const [[, , owner], d] of domains.map((row, i) => [row, wechat.network.by_domain[i]])) {
+    if (d.owner) assert.ok(owner.startsWith(d.owner), `${d.domain}: ${owner} vs ${d.owner}`);
+  }
+  // Trackers only: exactly the tracker domains stay visible.
+  await page.check('#app-trackers-only');
+  const visible = await page.$$eval('#app-domains tbody tr:not([hidden])', (trs) => trs.map((tr) => tr.cells[0].textContent));
+  assert.deepEqual(visible, wechat.network.by_domain.filter((d) => d.tracker).map((d) => d.domain));
+  await page.uncheck('#app-trackers-only');
   await screenshot(page, 'desktop-app');
 
   await page.fill('#quiet-start', '22:00');

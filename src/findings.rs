@@ -29,6 +29,7 @@ pub fn find(apps: &[AppSummary], days: u64, options: &Options) -> Vec<Finding> {
             findings.extend(frequent_access(app, category, &peers, days, options));
         }
         findings.extend(flagged_domains(app, &peers));
+        findings.extend(third_party_trackers(app, &peers, options));
     }
     let rule_order = |rule: &str| RULES.iter().position(|r| *r == rule).unwrap_or(RULES.len());
     findings.sort_by(|a, b| {
@@ -39,7 +40,8 @@ pub fn find(apps: &[AppSummary], days: u64, options: &Options) -> Vec<Finding> {
 }
 
 /// The rule ids, in the order findings are listed.
-pub const RULES: [&str; 4] = ["quiet_hours_access", "long_access", "frequent_access", "flagged_domains"];
+pub const RULES: [&str; 5] =
+    ["quiet_hours_access", "long_access", "frequent_access", "flagged_domains", "third_party_trackers"];
 
 /// One interval of a timeline entry `[begin ms, end ms, begin offset, end offset]`.
 struct Interval {
@@ -94,7 +96,7 @@ fn quiet_hours_access(
         "{app} accessed {name} {count} during quiet hours ({start}–{end} local time), on {nights}, out of {total} \
          in {days}; the longest lasted {longest}. {context} An access means the app used this data or was told \
          about a change to it{wechat}; it does not show that anything left the phone.",
-        app = app.bundle_id,
+        app = label(app),
         name = object(name),
         count = plural(category.quiet_hours, "time", "times"),
         start = quiet.start_text(),
@@ -134,7 +136,7 @@ fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, opti
     let text = format!(
         "{app} kept {object} in use for {limit} or more {count}, the longest for {longest}. {context} A long \
          access can be someone browsing their {plain} inside the app, or the app reading {pronoun} on its own.",
-        app = app.bundle_id,
+        app = label(app),
         object = object(name),
         plain = words(name),
         pronoun = if name == "mediaLibrary" { "it" } else { "them" },
@@ -173,7 +175,7 @@ fn frequent_access(
     let text = format!(
         "{app} accessed {name} {count} in {days}, {per_day} {times} a day on average and {busiest} on {date}, its \
          busiest day. {context}",
-        app = app.bundle_id,
+        app = label(app),
         name = object(name),
         times = if per_day == 1.0 { "time" } else { "times" },
         count = plural(category.intervals, "time", "times"),
@@ -201,7 +203,7 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
     let flagged: Vec<_> = network.by_domain.iter().filter(|d| d.flagged).collect();
     let hits = flagged.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
     let upper_bound = flagged.iter().any(|d| d.hits_upper_bound);
-    let mut owners: Vec<&str> = flagged.iter().map(|d| d.owner.as_str()).filter(|o| !o.is_empty()).collect();
+    let mut owners: Vec<&str> = flagged.iter().map(|d| d.apple_owner.as_str()).filter(|o| !o.is_empty()).collect();
     owners.sort_unstable();
     owners.dedup();
     let named: Vec<&str> = flagged.iter().take(5).map(|d| d.domain.as_str()).collect();
@@ -210,7 +212,7 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
         "{app} contacted {count} that Apple flags as possibly collecting information across apps and websites \
          ({named}{more}), {up_to}{hits} in all{owners}. {context} Contact with such a domain does not show what \
          was sent.",
-        app = app.bundle_id,
+        app = label(app),
         count = plural(network.flagged_domains, "domain", "domains"),
         hits = plural(hits, "time", "times"),
         up_to = if upper_bound { "up to " } else { "" },
@@ -225,6 +227,51 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
     params.insert("hits".into(), json!(hits));
     params.insert("hits_upper_bound".into(), json!(upper_bound));
     Some(finding("flagged_domains", app, None, network.flagged_domains, params, Vec::new(), text))
+}
+
+/// `third_party_trackers`: an app contacted at least `trackers_min` advertising or analytics
+/// domains of companies other than its own (by the project's table or the tracker
+/// database). Count: such domains.
+fn third_party_trackers(app: &AppSummary, peers: &Peers, options: &Options) -> Option<Finding> {
+    let network = &app.network;
+    if network.tracker_domains == 0 || network.tracker_domains < options.thresholds.trackers_min {
+        return None;
+    }
+    let trackers: Vec<_> = network.by_domain.iter().filter(|d| d.tracker && d.party != "first").collect();
+    let hits = trackers.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
+    let upper_bound = trackers.iter().any(|d| d.hits_upper_bound);
+    let mut companies: Vec<&str> = trackers.iter().filter_map(|d| d.owner.as_deref()).collect();
+    companies.sort_unstable();
+    companies.dedup();
+    let named: Vec<&str> = trackers.iter().take(5).map(|d| d.domain.as_str()).collect();
+    let context = Context::among(&peers.trackers, network.tracker_domains as f64);
+    let text = format!(
+        "{app} contacted {count} of other companies that serve advertising or analytics ({named}{more}), \
+         {up_to}{hits} in all{companies}. {context} Contact with such a domain does not show what was sent.",
+        app = label(app),
+        count = plural(network.tracker_domains, "tracker domain", "tracker domains"),
+        hits = plural(hits, "time", "times"),
+        up_to = if upper_bound { "up to " } else { "" },
+        named = named.join(", "),
+        more = if trackers.len() > named.len() { ", …" } else { "" },
+        companies = if companies.is_empty() { String::new() } else { format!(" (owners: {})", companies.join("; ")) },
+        context = context.sentence("network"),
+    );
+    let mut params = context.params();
+    params.insert("domains".into(), json!(trackers.iter().map(|d| d.domain.as_str()).collect::<Vec<_>>()));
+    params.insert("companies".into(), json!(companies));
+    params.insert("hits".into(), json!(hits));
+    params.insert("hits_upper_bound".into(), json!(upper_bound));
+    Some(finding("third_party_trackers", app, None, network.tracker_domains, params, Vec::new(), text))
+}
+
+/// How an app is named in a sentence: `WeChat (com.tencent.xin)` when the table knows it.
+fn label(app: &AppSummary) -> String {
+    if app.name_source == "table" {
+        format!("{} ({})", app.name, app.bundle_id)
+    } else {
+        app.bundle_id.clone()
+    }
 }
 
 fn finding(
@@ -281,6 +328,8 @@ struct Peers<'a> {
     by_category: HashMap<&'a str, [Vec<f64>; 3]>,
     /// Flagged domains of each app with network activity.
     flagged: Vec<f64>,
+    /// Third-party tracker domains of each app with network activity.
+    trackers: Vec<f64>,
 }
 
 impl<'a> Peers<'a> {
@@ -294,10 +343,13 @@ impl<'a> Peers<'a> {
         }
         let mut flagged: Vec<f64> =
             apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.flagged_domains as f64).collect();
+        let mut trackers: Vec<f64> =
+            apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.tracker_domains as f64).collect();
         let highest_first = |values: &mut Vec<f64>| values.sort_unstable_by(|a, b| b.total_cmp(a));
         by_category.values_mut().flatten().for_each(highest_first);
         highest_first(&mut flagged);
-        Peers { by_category, flagged }
+        highest_first(&mut trackers);
+        Peers { by_category, flagged, trackers }
     }
 
     fn context(&self, category: &str, measure: Measure, own: f64) -> Context {

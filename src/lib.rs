@@ -28,9 +28,11 @@
 
 mod beta1;
 pub mod decode;
+mod directory;
 mod findings;
 mod hashing;
 mod history;
+mod identities;
 mod lines;
 mod options;
 mod reader;
@@ -49,6 +51,7 @@ pub use crate::report::*;
 pub use crate::summary::is_ip_literal;
 pub use crate::time::Timestamp;
 
+use crate::directory::Directory;
 use crate::history::History;
 use crate::reader::FileReader;
 
@@ -61,6 +64,7 @@ use crate::reader::FileReader;
 #[derive(Default)]
 pub struct Analyzer {
     history: History,
+    directory: Directory,
     current: Option<FileReader>,
     files: Vec<FileSummary>,
     unknown: u64,
@@ -110,6 +114,13 @@ impl Analyzer {
         self.files.last()
     }
 
+    /// Loads the tracker database compiled by `make data` (`www/data/trackerdb.tsv`) for
+    /// owners and trackers of domains the project's own table does not know; returns how
+    /// many domains it has.
+    pub fn load_trackerdb(&mut self, bytes: &[u8]) -> usize {
+        self.directory.load_trackerdb(bytes)
+    }
+
     /// Records read so far in all files, counting copies; for progress displays.
     pub fn records_read(&self) -> u64 {
         self.files.iter().map(|f| f.records).sum::<u64>() + self.current.as_ref().map_or(0, FileReader::records)
@@ -123,7 +134,8 @@ impl Analyzer {
     /// The report over everything read so far. A file still being read contributes the
     /// records read from it, but appears in `files` (and its diagnostics) once finished.
     pub fn report(&self, options: &Options) -> Report {
-        let summaries = summary::summarize(&self.history, options);
+        let mut summaries = summary::summarize(&self.history, options);
+        let companies = identities::identify(&self.directory, &mut summaries.apps, &mut summaries.domains);
         let period = self.history.span().map(|(first, last)| Period {
             first: first.to_rfc3339(),
             last: last.to_rfc3339(),
@@ -148,6 +160,8 @@ impl Analyzer {
             apps: summaries.apps,
             domains: summaries.domains,
             websites: summaries.websites,
+            companies,
+            sources: identities::sources(&self.directory),
             findings,
             diagnostics,
             diagnostics_omitted,

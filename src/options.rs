@@ -16,7 +16,7 @@ pub struct Options {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { quiet_hours_min: 3, frequent_per_day: 24.0, long_seconds: 30.0 }
+        Thresholds { quiet_hours_min: 3, frequent_per_day: 24.0, long_seconds: 30.0, trackers_min: 1 }
     }
 }
 

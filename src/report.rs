@@ -24,6 +24,10 @@ pub struct Report {
     pub domains: Vec<DomainSummary>,
     /// Per website (`context`) that made connections, most hits first.
     pub websites: Vec<WebsiteSummary>,
+    /// Per company that owns contacted domains, most apps first.
+    pub companies: Vec<CompanySummary>,
+    /// Where names, owners and trackers come from.
+    pub sources: Sources,
     /// Findings, third-party apps first, then by rule and count.
     pub findings: Vec<Finding>,
     /// Lines that were skipped or look wrong, per file in order (at most 500 per file).
@@ -193,13 +197,25 @@ pub struct Thresholds {
     pub frequent_per_day: f64,
     /// `long_access`: an interval at least this long, in seconds.
     pub long_seconds: f64,
+    /// `third_party_trackers`: at least this many third-party tracker domains.
+    pub trackers_min: u64,
 }
 
 /// One app (an `accessor.identifier` or a network `bundleID`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct AppSummary {
     /// The bundle ID exactly as written in the file.
     pub bundle_id: String,
+    /// The app's name: from the project's table, else made from the bundle ID.
+    pub name: String,
+    /// Where `name` comes from: `table` or `bundle_id`.
+    pub name_source: &'static str,
+    /// The app's Simplified Chinese name, if the table has one.
+    pub name_zh: Option<String>,
+    /// The company behind the app (from the table or the bundle ID's prefix), if known.
+    pub company: Option<String>,
+    /// The company's Simplified Chinese name, if it has one.
+    pub company_zh: Option<String>,
     /// Per data category, sorted by category name.
     pub access: Vec<CategorySummary>,
     /// Network activity; all zero when the app made no connections.
@@ -272,12 +288,16 @@ pub struct AppNetwork {
     pub website_hits: u64,
     /// Distinct domains Apple flags (`domainType` 1).
     pub flagged_domains: u64,
+    /// Distinct third-party domains that are trackers (advertising or analytics).
+    pub tracker_domains: u64,
+    /// Companies other than the app's own that own contacted domains, sorted.
+    pub third_party_companies: Vec<String>,
     /// Per domain, most hits first.
     pub by_domain: Vec<AppDomain>,
 }
 
 /// One app × domain.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct AppDomain {
     /// Lower-cased domain or IP literal.
     pub domain: String,
@@ -287,8 +307,20 @@ pub struct AppDomain {
     pub hits_upper_bound: bool,
     /// Apple flagged it in at least one record.
     pub flagged: bool,
+    /// Who owns it (see [`DomainSummary::owner`]).
+    pub owner: Option<String>,
+    /// The owner's Simplified Chinese name.
+    pub owner_zh: Option<String>,
+    /// Where `owner` comes from: `project`, `trackerdb` or `apple`.
+    pub owner_source: Option<&'static str>,
     /// Apple's `domainOwner` (the most frequent non-empty one), or empty.
-    pub owner: String,
+    pub apple_owner: String,
+    /// What it is for (see [`DomainSummary::category`]).
+    pub category: Option<String>,
+    /// An advertising or analytics domain.
+    pub tracker: bool,
+    /// `first` when the app's own company owns it, `third` when another does, else `unknown`.
+    pub party: &'static str,
     /// Hits of `AppInitiated` records.
     pub app_initiated_hits: u64,
     /// Hits of `NonAppInitiated` records.
@@ -302,7 +334,7 @@ pub struct AppDomain {
 }
 
 /// One domain across apps.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct DomainSummary {
     /// Lower-cased domain or IP literal.
     pub domain: String,
@@ -316,8 +348,55 @@ pub struct DomainSummary {
     pub hits_upper_bound: bool,
     /// Apple flagged it in at least one record.
     pub flagged: bool,
+    /// Who owns it: the project's table, else the tracker database, else Apple's
+    /// `domainOwner`; `null` when none knows.
+    pub owner: Option<String>,
+    /// The owner's Simplified Chinese name.
+    pub owner_zh: Option<String>,
+    /// Where `owner` comes from: `project`, `trackerdb` or `apple`.
+    pub owner_source: Option<&'static str>,
     /// Apple's `domainOwner` (the most frequent non-empty one), or empty.
-    pub owner: String,
+    pub apple_owner: String,
+    /// `advertising`, `analytics`, `crash_reporting`, `push`, `social`, `cdn`, `payments`,
+    /// `maps`, `service`, `media`, `customer_interaction`, `consent`, `utilities`, `misc`, or
+    /// `ip_address`; `null` when unknown.
+    pub category: Option<String>,
+    /// An advertising or analytics domain (by the project's table or the tracker database).
+    pub tracker: bool,
+}
+
+/// One company that owns contacted domains.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompanySummary {
+    /// Its name.
+    pub company: String,
+    /// Its Simplified Chinese name.
+    pub company_zh: Option<String>,
+    /// Apps that contacted its domains, sorted.
+    pub apps: Vec<String>,
+    /// Of those, apps of another company (for which it is a third party).
+    pub third_party_apps: u64,
+    /// Its domains contacted.
+    pub domains: u64,
+    /// Of those, trackers.
+    pub tracker_domains: u64,
+    /// Sum of `hits`.
+    pub hits: u64,
+}
+
+/// Where names, owners and trackers come from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sources {
+    /// Rows of the project's app table.
+    pub project_apps: u64,
+    /// Rows of the project's company table.
+    pub project_companies: u64,
+    /// Rows of the project's domain table.
+    pub project_domains: u64,
+    /// The tracker database loaded, if any: its version line.
+    pub trackerdb: Option<String>,
+    /// Its domains.
+    pub trackerdb_domains: u64,
 }
 
 /// One website (`context`) and the connections it made.
@@ -338,7 +417,8 @@ pub struct WebsiteSummary {
 /// A notable pattern, with its evidence and context.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
-    /// Stable rule id: `quiet_hours_access`, `frequent_access`, `long_access`, `flagged_domains`.
+    /// Stable rule id: `quiet_hours_access`, `long_access`, `frequent_access`, `flagged_domains`,
+    /// `third_party_trackers`.
     pub rule: &'static str,
     /// The app.
     pub bundle_id: String,

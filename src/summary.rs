@@ -109,11 +109,7 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
 }
 
 fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n str) -> &'m mut AppSummary {
-    apps.entry(bundle_id).or_insert_with(|| AppSummary {
-        bundle_id: bundle_id.to_owned(),
-        access: Vec::new(),
-        network: AppNetwork::default(),
-    })
+    apps.entry(bundle_id).or_insert_with(|| AppSummary { bundle_id: bundle_id.to_owned(), ..AppSummary::default() })
 }
 
 fn category_summary(category: &str, mut records: CategoryRecords, options: &Options) -> CategorySummary {
@@ -298,12 +294,13 @@ impl NetworkSummaries {
                 hits,
                 hits_upper_bound: upper_bound,
                 flagged,
-                owner: most_frequent(&owners, names),
+                apple_owner: most_frequent(&owners, names),
                 app_initiated_hits,
                 website_hits,
                 contexts: sorted_texts(contexts, |&context| names.text(context)),
                 first: first.to_rfc3339(),
                 last: last.to_rfc3339(),
+                ..AppDomain::default()
             });
         }
         for app_network in apps.values_mut() {
@@ -321,7 +318,8 @@ impl NetworkSummaries {
                 hits: totals.hits,
                 hits_upper_bound: totals.hits_upper_bound,
                 flagged: totals.flagged,
-                owner: most_frequent(&totals.owners, names),
+                apple_owner: most_frequent(&totals.owners, names),
+                ..DomainSummary::default()
             })
             .collect();
         domains.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));

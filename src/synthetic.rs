@@ -159,18 +159,18 @@ const LONG_TAIL_APPS: &[(&str, &str)] = &[
     ("com.meituan.imeituan", "meituan.com"),
     ("com.ss.iphone.ugc.Aweme", "douyin.com"),
     ("com.jiangjia.gif", "kuaishou.com"),
-    ("com.bilibili.app.in", "bilibili.com"),
+    ("tv.danmaku.bilianime", "bilibili.com"),
     ("com.netease.cloudmusic", "music.163.com"),
     ("com.zhihu.ios", "zhihu.com"),
-    ("com.didiglobal.passenger", "didiglobal.com"),
+    ("com.xiaojukeji.didi", "didiglobal.com"),
     ("com.nike.omega", "nike.com"),
     ("com.strava.stravaride", "strava.com"),
     ("com.yelp.yelpiphone", "yelp.com"),
     ("com.booking.BookingApp", "booking.com"),
-    ("com.paypal.PPClient", "paypal.com"),
+    ("com.yourcompany.PPClient", "paypal.com"),
     ("com.google.GoogleMobile", "google.com"),
     ("com.atebits.Tweetie2", "twitter.com"),
-    ("com.pinterest", "pinterest.com"),
+    ("pinterest", "pinterest.com"),
 ];
 
 /// SDK endpoints apps embed, with Apple's owner where Apple would flag them.

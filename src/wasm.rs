@@ -27,6 +27,13 @@ impl Session {
         Session { analyzer: Analyzer::new(), report: None }
     }
 
+    /// Loads the tracker database (`data/trackerdb.tsv` of the site, compiled by `make data`);
+    /// returns how many domains it has.
+    #[wasm_bindgen(js_name = loadTrackerdb)]
+    pub fn load_trackerdb(&mut self, bytes: &[u8]) -> u32 {
+        self.analyzer.load_trackerdb(bytes) as u32
+    }
+
     /// Starts the next file; `size` is its length in bytes (it lets tables be sized once).
     #[wasm_bindgen(js_name = startFile)]
     pub fn start_file(&mut self, name: &str, size: f64) {

@@ -31,9 +31,35 @@ struct WireReport {
     apps: Vec<WireApp>,
     domains: Vec<WireDomain>,
     websites: Vec<WireWebsite>,
+    companies: Vec<WireCompany>,
+    sources: WireSources,
     findings: Vec<WireFinding>,
     diagnostics: Vec<WireDiagnostic>,
     diagnostics_omitted: u64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct WireCompany {
+    company: String,
+    #[serde(deserialize_with = "nullable")]
+    company_zh: Option<String>,
+    apps: Vec<String>,
+    third_party_apps: u64,
+    domains: u64,
+    tracker_domains: u64,
+    hits: u64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct WireSources {
+    project_apps: u64,
+    project_companies: u64,
+    project_domains: u64,
+    #[serde(deserialize_with = "nullable")]
+    trackerdb: Option<String>,
+    trackerdb_domains: u64,
 }
 
 #[derive(Deserialize, Debug)]
@@ -86,12 +112,21 @@ struct WireThresholds {
     quiet_hours_min: u64,
     frequent_per_day: f64,
     long_seconds: f64,
+    trackers_min: u64,
 }
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 struct WireApp {
     bundle_id: String,
+    name: String,
+    name_source: String,
+    #[serde(deserialize_with = "nullable")]
+    name_zh: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    company: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    company_zh: Option<String>,
     access: Vec<WireCategory>,
     network: WireNetwork,
 }
@@ -137,6 +172,8 @@ struct WireNetwork {
     app_initiated_hits: u64,
     website_hits: u64,
     flagged_domains: u64,
+    tracker_domains: u64,
+    third_party_companies: Vec<String>,
     by_domain: Vec<WireAppDomain>,
 }
 
@@ -147,7 +184,17 @@ struct WireAppDomain {
     hits: u64,
     hits_upper_bound: bool,
     flagged: bool,
-    owner: String,
+    #[serde(deserialize_with = "nullable")]
+    owner: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    owner_zh: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    owner_source: Option<String>,
+    apple_owner: String,
+    #[serde(deserialize_with = "nullable")]
+    category: Option<String>,
+    tracker: bool,
+    party: String,
     app_initiated_hits: u64,
     website_hits: u64,
     contexts: Vec<String>,
@@ -164,7 +211,16 @@ struct WireDomain {
     hits: u64,
     hits_upper_bound: bool,
     flagged: bool,
-    owner: String,
+    #[serde(deserialize_with = "nullable")]
+    owner: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    owner_zh: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    owner_source: Option<String>,
+    apple_owner: String,
+    #[serde(deserialize_with = "nullable")]
+    category: Option<String>,
+    tracker: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -437,7 +493,7 @@ fn options_are_echoed() {
     let (name, bytes) = fixture("quirks.ndjson");
     let options = Options {
         quiet_hours: "22:00-07:00".parse().unwrap(),
-        thresholds: privacy_lens::Thresholds { quiet_hours_min: 1, frequent_per_day: 2.5, long_seconds: 10.0 },
+        thresholds: privacy_lens::Thresholds { quiet_hours_min: 1, frequent_per_day: 2.5, long_seconds: 10.0, trackers_min: 2 },
     };
     let report = wire(&name, &analyze([(name.as_str(), bytes.as_slice())], &options));
     assert_eq!(report.options.quiet_hours, "22:00-07:00");

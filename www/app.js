@@ -49,7 +49,7 @@ const handlers = {
     if (data.timing) main.dataset.timing = JSON.stringify({ ...data.timing, seconds: data.seconds });
     // One view per task, so that the page answers input between them (no long task).
     byId('results').hidden = false;
-    for (const view of [renderFindings, renderOverview, renderApps, renderNetwork]) {
+    for (const view of [renderFindings, renderOverview, renderApps, renderNetwork, renderCompanies, renderSources]) {
       await nextTask();
       if (rendering !== renders) return; // a newer report is being rendered
       view();
@@ -146,7 +146,7 @@ function renderFindings() {
 function findingItem(f) {
   return h('li', { className: 'finding', dataset: { rule: f.rule, bundleId: f.bundle_id, category: f.category ?? '' } },
     h('p', { className: 'finding-head' },
-      h('strong', { className: 'app-id' }, f.bundle_id),
+      appLabel(report.apps.find((a) => a.bundle_id === f.bundle_id) ?? { bundle_id: f.bundle_id, name: f.bundle_id }),
       f.category ? [' · ', fmt.category(f.category)] : null,
       f.apple ? h('span', { className: 'badge apple' }, 'Apple') : null),
     h('p', {}, f.text),
@@ -188,7 +188,7 @@ function renderOverview() {
 // ---------------------------------------------------------------- apps
 
 const APP_COLUMNS = [
-  { key: 'app', label: 'App', value: (a) => a.bundle_id, text: true },
+  { key: 'app', label: 'App', value: (a) => a.name, text: true },
   { key: 'data', label: 'Data accessed', value: (a) => a.access.filter((c) => c.intervals || c.events).map((c) => fmt.category(c.category)).join(', '), text: true },
   { key: 'intervals', label: 'Accesses', value: (a) => sum(a.access, 'intervals') + sum(a.access, 'events'), show: fmt.count },
   { key: 'quiet', label: 'Quiet hours', value: (a) => sum(a.access, 'quiet_hours'), show: fmt.count },
@@ -196,8 +196,31 @@ const APP_COLUMNS = [
   { key: 'domains', label: 'Domains', value: (a) => a.network.domains, show: fmt.count },
   { key: 'hits', label: 'Hits', value: (a) => a.network.hits, show: (n, a) => `${fmt.count(n)}${a.network.hits_upper_bound ? ' (at most)' : ''}` },
   { key: 'flagged', label: 'Flagged domains', value: (a) => a.network.flagged_domains, show: fmt.count },
+  { key: 'trackers', label: 'Third-party trackers', value: (a) => a.network.tracker_domains, show: fmt.count },
+  { key: 'companies', label: 'Third-party companies', value: (a) => a.network.third_party_companies.length, show: fmt.count },
 ];
 let appSort = { key: 'intervals', descending: true };
+
+/** An app's name, Chinese name, and its bundle ID as written in the file (always shown). */
+function appLabel(app) {
+  return h('span', { className: 'app-label' },
+    h('strong', {}, app.name),
+    app.name_zh ? [' ', h('span', { lang: 'zh-Hans' }, app.name_zh)] : null,
+    ' ', h('span', { className: 'app-id' }, app.bundle_id));
+}
+
+/** A domain's owner, with where the name comes from. */
+function ownerText(d) {
+  if (!d.owner) return '';
+  const zh = d.owner_zh ? ` ${d.owner_zh}` : '';
+  return `${d.owner}${zh}${d.owner_source === 'apple' ? ' (per Apple)' : ''}`;
+}
+
+/** What a domain is for, and whether it tracks. */
+function whatText(d) {
+  const what = d.category ? (fmt.DOMAIN_CATEGORIES[d.category] ?? d.category) : '';
+  return d.tracker ? `${what} · tracker` : what;
+}
 
 function sum(items, key) {
   return items.reduce((total, item) => total + item[key], 0);
@@ -220,7 +243,7 @@ function renderApps() {
       const value = c.value(app);
       const text = c.show ? c.show(value, app) : value;
       return i === 0
-        ? h('th', { scope: 'row' }, h('button', { type: 'button', className: 'link app-id', on: { click: () => showApp(app.bundle_id) } }, text))
+        ? h('th', { scope: 'row' }, h('button', { type: 'button', className: 'link app-name', on: { click: () => showApp(app.bundle_id) } }, appLabel(app)))
         : h('td', { className: c.text ? '' : 'num' }, text);
     }))));
   filterApps();
@@ -243,7 +266,7 @@ function showApp(bundleId) {
   byId('apps-list').hidden = true;
   byId('app-view').hidden = false;
   byId('app-view').dataset.bundleId = bundleId;
-  byId('app-title').textContent = bundleId;
+  replace(byId('app-title'), appLabel(app), app.company ? h('span', { className: 'company' }, ` · ${app.company}${app.company_zh ? ` ${app.company_zh}` : ''}`) : null);
   replace(byId('app-categories').tBodies[0], app.access.map((c) => h('tr', { dataset: { category: c.category } },
     h('th', { scope: 'row' }, fmt.category(c.category)),
     h('td', { className: 'num' }, fmt.count(c.intervals), c.events ? ` + ${fmt.count(c.events)} events` : ''),
@@ -261,13 +284,16 @@ function showApp(bundleId) {
 
 /** What the first view leaves out: the app's domains and its intervals, in charts. */
 async function renderAppDetails(app) {
-  replace(byId('app-domains').tBodies[0], app.network.by_domain.map((d) => h('tr', {},
+  replace(byId('app-domains').tBodies[0], app.network.by_domain.map((d) => h('tr', { dataset: { tracker: String(d.tracker) } },
     h('th', { scope: 'row' }, d.domain),
     h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
+    h('td', {}, ownerText(d)),
+    h('td', {}, whatText(d)),
+    h('td', {}, fmt.PARTIES[d.party] ?? ''),
     h('td', {}, d.flagged ? 'may profile people' : ''),
-    h('td', {}, d.owner),
     h('td', { className: 'num' }, fmt.count(d.app_initiated_hits)),
     h('td', { className: 'num' }, fmt.count(d.website_hits)))));
+  filterTrackers('app-domains', 'app-trackers-only');
   charts ??= await import('./charts.js');
   if (app.bundle_id !== openApp) return;
   charts.timeline(byId('timeline'), app);
@@ -286,27 +312,60 @@ function closeApp() {
 const TOP_DOMAINS = 200;
 
 function renderNetwork() {
-  replace(byId('domains').tBodies[0], report.domains.slice(0, TOP_DOMAINS).map((d) => h('tr', {},
+  const trackersOnly = byId('trackers-only').checked;
+  const shown = report.domains.filter((d) => !trackersOnly || d.tracker).slice(0, TOP_DOMAINS);
+  replace(byId('domains').tBodies[0], shown.map((d) => h('tr', { dataset: { tracker: String(d.tracker) } },
     h('th', { scope: 'row' }, d.domain, d.ip_literal ? h('span', { className: 'badge' }, 'IP address') : null),
     h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
-    h('td', {}, d.apps.join(', ')),
-    h('td', {}, d.owner),
+    h('td', {}, d.apps.map((id) => appName(id)).join(', ')),
+    h('td', {}, ownerText(d)),
+    h('td', {}, whatText(d)),
     h('td', {}, d.flagged ? 'may profile people' : ''))));
   const flagged = report.domains.filter((d) => d.flagged);
   replace(byId('flagged'), flagged.length
-    ? flagged.map((d) => h('li', {}, d.domain, d.owner ? ` (${d.owner})` : ''))
+    ? flagged.map((d) => h('li', {}, d.domain, d.owner ? ` (${ownerText(d)})` : ''))
     : h('li', { className: 'empty' }, 'None in this report.'));
   replace(byId('websites').tBodies[0], report.websites.map((w) => h('tr', {},
     h('th', { scope: 'row' }, w.site),
     h('td', { className: 'num' }, fmt.count(w.hits)),
     h('td', { className: 'num' }, fmt.count(w.domains.length)),
     h('td', { className: 'num' }, fmt.count(w.flagged_domains)),
-    h('td', {}, w.apps.join(', ')))));
+    h('td', {}, w.apps.map((id) => appName(id)).join(', ')))));
+}
+
+/** An app's name by bundle ID, for lists. */
+function appName(bundleId) {
+  const app = report.apps.find((a) => a.bundle_id === bundleId);
+  return app && app.name_source === 'table' ? app.name : bundleId;
+}
+
+/** Hides the rows of `table` that are not trackers when the checkbox is ticked. */
+function filterTrackers(table, checkbox) {
+  const only = byId(checkbox).checked;
+  for (const row of byId(table).tBodies[0].rows) row.hidden = only && row.dataset.tracker !== 'true';
+}
+
+// ---------------------------------------------------------------- companies
+
+function renderCompanies() {
+  replace(byId('companies').tBodies[0], report.companies.map((c) => h('tr', {},
+    h('th', { scope: 'row' }, c.company, c.company_zh ? [' ', h('span', { lang: 'zh-Hans' }, c.company_zh)] : null),
+    h('td', { className: 'num' }, fmt.count(c.apps.length)),
+    h('td', { className: 'num' }, fmt.count(c.third_party_apps)),
+    h('td', { className: 'num' }, fmt.count(c.domains)),
+    h('td', { className: 'num' }, fmt.count(c.tracker_domains)),
+    h('td', { className: 'num' }, fmt.count(c.hits)),
+    h('td', {}, c.apps.map((id) => appName(id)).join(', ')))));
+}
+
+function renderSources() {
+  const s = report.sources;
+  byId('trackerdb-version').textContent = s.trackerdb ? `${s.trackerdb.replace(/ \(.*$/, '')}, ${fmt.count(s.trackerdb_domains)} domains` : 'not loaded';
 }
 
 // ---------------------------------------------------------------- tabs
 
-const TABS = ['findings', 'overview', 'apps', 'network'];
+const TABS = ['findings', 'overview', 'apps', 'network', 'companies'];
 
 function selectTab(name) {
   for (const tab of TABS) {
@@ -338,6 +397,8 @@ byId('example').addEventListener('click', () => analyze([{ name: 'example (gener
 byId('cancel').addEventListener('click', cancel);
 byId('app-back').addEventListener('click', closeApp);
 byId('app-search').addEventListener('input', filterApps);
+byId('trackers-only').addEventListener('change', () => report && renderNetwork());
+byId('app-trackers-only').addEventListener('change', () => filterTrackers('app-domains', 'app-trackers-only'));
 for (const tab of TABS) byId(`tab-${tab}`).addEventListener('click', () => selectTab(tab));
 document.querySelector('.tabs').addEventListener('keydown', onTabKey);
 for (const id of ['quiet-start', 'quiet-end']) {

@@ -70,10 +70,31 @@ export function category(name) {
 
 export const RULES = {
   quiet_hours_access: 'Accessed during quiet hours',
-  frequent_access: 'Frequent access',
   long_access: 'Long reads',
+  frequent_access: 'Frequent access',
   flagged_domains: 'Contacts domains Apple flags',
+  third_party_trackers: 'Contacts third-party trackers',
 };
+
+export const DOMAIN_CATEGORIES = {
+  advertising: 'advertising',
+  analytics: 'analytics',
+  crash_reporting: 'crash reporting',
+  push: 'push messages',
+  social: 'social network',
+  cdn: 'content delivery / hosting',
+  payments: 'payments',
+  maps: 'maps',
+  service: 'the company’s own service',
+  media: 'audio / video',
+  customer_interaction: 'customer interaction',
+  consent: 'consent management',
+  utilities: 'utilities',
+  misc: 'other',
+  ip_address: 'IP address',
+};
+
+export const PARTIES = { first: 'first party', third: 'third party', unknown: '' };
 
 const GENERATIONS = {
   'ios15-beta1': 'iOS 15 beta 1',

@@ -20,6 +20,11 @@ const AHEAD = 3;
 
 let session = null;
 const ready = init();
+// The tracker database (a separate file under its own licence, see data/LICENSE-trackerdb.md),
+// from this site like everything else; without it, owners come from the project's table and Apple.
+const trackerdb = fetch(new URL('./data/trackerdb.tsv', import.meta.url))
+  .then((response) => (response.ok ? response.arrayBuffer() : null))
+  .then((buffer) => (buffer ? new Uint8Array(buffer) : null), () => null);
 const reader = typeof Worker === 'function' ? new Worker(new URL('./reader.js', import.meta.url)) : null;
 
 self.onmessage = async ({ data }) => {
@@ -40,6 +45,8 @@ async function analyze(inputs, quietHours) {
   const entropy = crypto.getRandomValues(new BigUint64Array(1))[0];
   session?.free();
   session = new Session(entropy);
+  const trackers = await trackerdb;
+  if (trackers) session.loadTrackerdb(trackers);
   const files = await Promise.all(inputs.map(blobOf));
   const total = files.reduce((sum, { blob }) => sum + (blob?.size ?? 0), 0);
   const unreadable = [];

@@ -50,6 +50,14 @@ struct AnalyzeArgs {
     /// long_access: an interval of photos, contacts or media at least this many seconds long (more than 0).
     #[arg(long, value_name = "SECONDS", default_value_t = Thresholds::default().long_seconds, value_parser = positive)]
     long_seconds: f64,
+    /// third_party_trackers: at least this many third-party tracker domains (1 or more).
+    #[arg(long, value_name = "N", default_value_t = Thresholds::default().trackers_min,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    trackers_min: u64,
+    /// The tracker database compiled by `make data` (default: www/data/trackerdb.tsv of the
+    /// project the binary was built in, when it is there).
+    #[arg(long, value_name = "FILE")]
+    trackerdb: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -86,6 +94,12 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// `www/data/trackerdb.tsv` of the project whose `target/<profile>/` holds this binary.
+fn default_trackerdb() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    exe.ancestors().skip(1).take(4).map(|dir| dir.join("www/data/trackerdb.tsv")).find(|path| path.is_file())
+}
+
 fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
     let options = Options {
         quiet_hours: args.quiet_hours,
@@ -93,9 +107,22 @@ fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
             quiet_hours_min: args.quiet_hours_min,
             frequent_per_day: args.frequent_per_day,
             long_seconds: args.long_seconds,
+            trackers_min: args.trackers_min,
         },
     };
     let mut analyzer = Analyzer::new();
+    match args.trackerdb.or_else(default_trackerdb) {
+        Some(path) => match std::fs::read(&path) {
+            Ok(bytes) => {
+                analyzer.load_trackerdb(&bytes);
+            }
+            Err(error) => eprintln!("privacy-lens: cannot read the tracker database {}: {error}", path.display()),
+        },
+        None => eprintln!(
+            "privacy-lens: note: no tracker database (give --trackerdb FILE; `make data` writes www/data/trackerdb.tsv); \
+             owners come from the project's table and Apple only"
+        ),
+    }
     let mut buffer = vec![0u8; CHUNK];
     for path in &args.files {
         let name = path.display().to_string();

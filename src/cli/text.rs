@@ -49,7 +49,18 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
 
     writeln!(out, "\nApps ({})", report.apps.len())?;
     for app in &report.apps {
-        writeln!(out, "  {}", app.bundle_id)?;
+        match (app.name_source, &app.name_zh, &app.company) {
+            ("table", zh, company) => writeln!(
+                out,
+                "  {}{} ({}){}",
+                app.name,
+                zh.as_ref().map_or(String::new(), |zh| format!(" {zh}")),
+                app.bundle_id,
+                company.as_ref().map_or(String::new(), |c| format!(", {c}"))
+            )?,
+            (_, _, Some(company)) => writeln!(out, "  {} ({company})", app.bundle_id)?,
+            _ => writeln!(out, "  {}", app.bundle_id)?,
+        }
         for c in &app.access {
             write!(out, "    {}: {}", c.category, plural(c.intervals, "interval", "intervals"))?;
             if c.intervals > 0 {
@@ -70,11 +81,17 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
         if n.domains > 0 {
             writeln!(
                 out,
-                "    network: {}, {}{} ({} flagged by Apple)",
+                "    network: {}, {}{} ({} flagged by Apple, {} third-party trackers{})",
                 plural(n.domains, "domain", "domains"),
                 if n.hits_upper_bound { "at most " } else { "" },
                 plural(n.hits, "hit", "hits"),
-                n.flagged_domains
+                n.flagged_domains,
+                n.tracker_domains,
+                if n.third_party_companies.is_empty() {
+                    String::new()
+                } else {
+                    format!("; companies: {}", n.third_party_companies.join(", "))
+                }
             )?;
         }
     }

@@ -1,0 +1,95 @@
+//! Puts who is who into the summaries: app names and companies, domain owners, categories,
+//! trackers and first or third party, and the companies view (see [`Directory`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::directory::{tidy_name, Directory, Party};
+use crate::report::{AppSummary, CompanySummary, DomainSummary, Sources};
+
+/// Fills the directory's fields of `apps` and `domains`; returns the companies that own
+/// contacted domains, most apps first.
+pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [DomainSummary]) -> Vec<CompanySummary> {
+    let mut companies: BTreeMap<String, CompanyTotals> = BTreeMap::new();
+    for app in apps.iter_mut() {
+        let identity = directory.app(&app.bundle_id);
+        app.name = identity.name.map_or_else(|| tidy_name(&app.bundle_id), str::to_owned);
+        app.name_source = if identity.name.is_some() { "table" } else { "bundle_id" };
+        app.name_zh = identity.name_zh.map(str::to_owned);
+        app.company = identity.company.map(|c| c.name.clone());
+        app.company_zh = identity.company.and_then(|c| c.name_zh.clone());
+        let mut third_parties = BTreeSet::new();
+        for domain in &mut app.network.by_domain {
+            let found = directory.domain(&domain.domain, &domain.apple_owner);
+            let party = directory.party(&identity, &found);
+            domain.owner = found.owner.map(str::to_owned);
+            domain.owner_zh = found.owner_zh.map(str::to_owned);
+            domain.owner_source = found.source.map(|s| s.as_str());
+            domain.category = found.category.map(str::to_owned);
+            domain.tracker = found.tracker;
+            domain.party = party.as_str();
+            if let Some(owner) = found.owner {
+                if party == Party::Third {
+                    third_parties.insert(owner.to_owned());
+                }
+                let totals = companies.entry(owner.to_owned()).or_default();
+                totals.name_zh = found.owner_zh.map(str::to_owned);
+                totals.apps.insert(app.bundle_id.clone());
+                if party != Party::First {
+                    totals.third_party_apps.insert(app.bundle_id.clone());
+                }
+                totals.domains.insert(domain.domain.clone());
+                if found.tracker {
+                    totals.tracker_domains.insert(domain.domain.clone());
+                }
+                totals.hits = totals.hits.saturating_add(domain.hits);
+            }
+        }
+        app.network.tracker_domains =
+            app.network.by_domain.iter().filter(|d| d.tracker && d.party != Party::First.as_str()).count() as u64;
+        app.network.third_party_companies = third_parties.into_iter().collect();
+    }
+    for domain in domains.iter_mut() {
+        let found = directory.domain(&domain.domain, &domain.apple_owner);
+        domain.owner = found.owner.map(str::to_owned);
+        domain.owner_zh = found.owner_zh.map(str::to_owned);
+        domain.owner_source = found.source.map(|s| s.as_str());
+        domain.category = found.category.map(str::to_owned);
+        domain.tracker = found.tracker;
+    }
+    let mut companies: Vec<CompanySummary> = companies
+        .into_iter()
+        .map(|(company, totals)| CompanySummary {
+            company,
+            company_zh: totals.name_zh,
+            third_party_apps: totals.third_party_apps.len() as u64,
+            apps: totals.apps.into_iter().collect(),
+            domains: totals.domains.len() as u64,
+            tracker_domains: totals.tracker_domains.len() as u64,
+            hits: totals.hits,
+        })
+        .collect();
+    companies.sort_by(|a, b| b.apps.len().cmp(&a.apps.len()).then(b.hits.cmp(&a.hits)).then_with(|| a.company.cmp(&b.company)));
+    companies
+}
+
+/// The sources behind the names, for the report's `sources`.
+pub fn sources(directory: &Directory) -> Sources {
+    let (apps, companies, domains) = directory.sizes();
+    Sources {
+        project_apps: apps as u64,
+        project_companies: companies as u64,
+        project_domains: domains as u64,
+        trackerdb: directory.trackerdb().map(|(version, _)| version.to_owned()),
+        trackerdb_domains: directory.trackerdb().map_or(0, |(_, domains)| domains as u64),
+    }
+}
+
+#[derive(Default)]
+struct CompanyTotals {
+    name_zh: Option<String>,
+    apps: BTreeSet<String>,
+    third_party_apps: BTreeSet<String>,
+    domains: BTreeSet<String>,
+    tracker_domains: BTreeSet<String>,
+    hits: u64,
+}
