@@ -35,6 +35,8 @@ if $for_tests; then
   apt_missing=()
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
+  # Chinese glyphs in screenshots (users' devices have their own fonts; the page loads none).
+  [ -d /usr/share/fonts/truetype/wqy ] || apt_missing+=(fonts-wqy-zenhei)
   if [ ${#apt_missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${apt_missing[@]}"
