@@ -74,8 +74,13 @@ fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + 
         let first = a();
         (first, other.join().expect("summaries do not panic"))
     });
+    // `b` first: the network side's temporaries are freed before the access side builds
+    // its timelines, which can then reuse that memory (WebAssembly memory never shrinks).
     #[cfg(target_arch = "wasm32")]
-    (a(), b())
+    {
+        let second = b();
+        (a(), second)
+    }
 }
 
 /// Per-category summaries with their app, and the problems found while pairing.
