@@ -131,12 +131,24 @@ const ZERO_ACCESS_COUNT: u64 = 1 << 62;
 const UNUSUAL: u64 = 1 << 63;
 
 impl AccessSlot {
-    fn word(&mut self, kind: AccessKind) -> &mut u64 {
+    fn word(&self, kind: AccessKind) -> u64 {
+        match kind {
+            AccessKind::Begin => self.begin,
+            AccessKind::End => self.end,
+        }
+    }
+
+    fn word_mut(&mut self, kind: AccessKind) -> &mut u64 {
         match kind {
             AccessKind::Begin => &mut self.begin,
             AccessKind::End => &mut self.end,
         }
     }
+}
+
+/// The timestamp of an end's (non-zero) word: its 61 low bits, sign-extended.
+fn time_of(word: u64) -> Timestamp {
+    Timestamp::from_bits(((word << (64 - TIME_BITS)) as i64) >> (64 - TIME_BITS))
 }
 
 /// What an end's word cannot hold.
@@ -168,10 +180,23 @@ impl AccessTable {
     pub fn pairs(&self) -> impl Iterator<Item = AccessPair> + '_ {
         let uuids = self.slots.uuids.iter().map(|(&uuid, slot)| (IdentifierKey::Uuid(uuid), slot));
         let texts = self.slots.texts.iter().map(|(&name, slot)| (IdentifierKey::Text(name), slot));
-        uuids.chain(texts).map(|(key, slot)| AccessPair {
-            begin: kept_end(&self.unusual, key, slot, AccessKind::Begin).map(|(end, _)| end),
-            end: kept_end(&self.unusual, key, slot, AccessKind::End).map(|(end, _)| end),
-            end_origin: Origin { file: slot.end_file, line: u64::from(slot.end_line) },
+        uuids.chain(texts).map(|(key, slot)| {
+            let end = |kind| match slot.word(kind) {
+                0 => None,
+                // Nearly every end: all it says is in the word and the slot.
+                word if word & UNUSUAL == 0 => Some(AccessEnd {
+                    time: time_of(word),
+                    app: slot.app,
+                    category: slot.category,
+                    out_of_process: word & OUT_OF_PROCESS != 0,
+                }),
+                _ => kept_end(&self.unusual, key, slot, kind).map(|(end, _)| end),
+            };
+            AccessPair {
+                begin: end(AccessKind::Begin),
+                end: end(AccessKind::End),
+                end_origin: Origin { file: slot.end_file, line: u64::from(slot.end_line) },
+            }
         })
     }
 
@@ -190,15 +215,11 @@ fn kept_end(
     slot: &AccessSlot,
     kind: AccessKind,
 ) -> Option<(AccessEnd, UnusualEnd)> {
-    let word = match kind {
-        AccessKind::Begin => slot.begin,
-        AccessKind::End => slot.end,
-    };
+    let word = slot.word(kind);
     if word == 0 {
         return None;
     }
-    // Sign-extend the 61 timestamp bits.
-    let time = Timestamp::from_bits(((word << (64 - TIME_BITS)) as i64) >> (64 - TIME_BITS));
+    let time = time_of(word);
     let content = if word & UNUSUAL != 0 {
         unusual[&(key, kind)]
     } else {
@@ -419,10 +440,10 @@ impl History {
             broadcaster: new.broadcaster.map(|name| names.intern(name)),
             access_count: new.access_count,
         };
-        let other = match kind {
-            AccessKind::Begin => slot.end,
-            AccessKind::End => slot.begin,
-        };
+        let other = slot.word(match kind {
+            AccessKind::Begin => AccessKind::End,
+            AccessKind::End => AccessKind::Begin,
+        });
         // The slot's app and category are free to take this end's unless the other end
         // is stored by them.
         if other == 0 || other & UNUSUAL != 0 {
@@ -432,7 +453,7 @@ impl History {
             && content.broadcaster.is_none()
             && matches!(content.access_count, None | Some(0));
         let flag = |set: bool, bit: u64| if set { bit } else { 0 };
-        let word = slot.word(kind);
+        let word = slot.word_mut(kind);
         let was_unusual = *word & UNUSUAL != 0;
         *word = (time.to_bits() as u64 & TIME_MASK)
             | flag(new.out_of_process, OUT_OF_PROCESS)
