@@ -8,7 +8,6 @@
 //! offset; network records when every field is equal.
 
 use std::collections::hash_map::Entry;
-use std::num::NonZeroU8;
 
 use serde_json::json;
 
@@ -78,94 +77,157 @@ pub struct Origin {
     pub line: u64,
 }
 
-/// One kept access record (one end of an interval), packed into 40 bytes because there
-/// is one per access line: the history of a heavy year is millions of them.
+/// One kept access record (one end of an interval), as the report needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccessEnd {
-    utc_ms: i64,
-    access_count: u64,
+    /// `timeStamp`
+    pub time: Timestamp,
     /// `accessor.identifier`
     pub app: Name,
     /// `category`
     pub category: Name,
-    broadcaster: Name,
-    /// The 1-based line of the kept copy (saturating at `u32::MAX`).
-    line: u32,
-    offset_minutes: i16,
-    file: FileIndex,
-    /// Never zero ([`ALWAYS`] is set), so that `Option<AccessEnd>` needs no tag byte and an
-    /// [`AccessPair`] takes 80 bytes, not 96.
-    flags: NonZeroU8,
-}
-
-const OUT_OF_PROCESS: u8 = 1;
-const HAS_ACCESS_COUNT: u8 = 2;
-const HAS_BROADCASTER: u8 = 4;
-const ALWAYS: u8 = 8;
-
-impl AccessEnd {
-    fn new(
-        time: Timestamp,
-        app: Name,
-        category: Name,
-        broadcaster: Option<Name>,
-        access_count: Option<u64>,
-        out_of_process: bool,
-        origin: Origin,
-    ) -> AccessEnd {
-        let flag = |set: bool, bit: u8| if set { bit } else { 0 };
-        AccessEnd {
-            utc_ms: time.utc_ms(),
-            access_count: access_count.unwrap_or(0),
-            app,
-            category,
-            broadcaster: broadcaster.unwrap_or(0),
-            line: u32::try_from(origin.line).unwrap_or(u32::MAX),
-            offset_minutes: time.offset_minutes(),
-            file: origin.file,
-            flags: NonZeroU8::new(
-                ALWAYS
-                    | flag(out_of_process, OUT_OF_PROCESS)
-                    | flag(access_count.is_some(), HAS_ACCESS_COUNT)
-                    | flag(broadcaster.is_some(), HAS_BROADCASTER),
-            )
-            .expect("ALWAYS is set"),
-        }
-    }
-
-    /// `timeStamp`
-    pub fn time(&self) -> Timestamp {
-        Timestamp::from_parts(self.utc_ms, self.offset_minutes).expect("validated when parsed")
-    }
-
-    /// `broadcaster.identifier`, if any.
-    pub fn broadcaster(&self) -> Option<Name> {
-        (self.flags.get() & HAS_BROADCASTER != 0).then_some(self.broadcaster)
-    }
-
-    /// `accessCount`, if present.
-    pub fn access_count(&self) -> Option<u64> {
-        (self.flags.get() & HAS_ACCESS_COUNT != 0).then_some(self.access_count)
-    }
-
     /// `outOfProcess`
-    pub fn out_of_process(&self) -> bool {
-        self.flags.get() & OUT_OF_PROCESS != 0
-    }
-
-    /// Where the kept copy was read.
-    pub fn origin(&self) -> Origin {
-        Origin { file: self.file, line: u64::from(self.line) }
-    }
+    pub out_of_process: bool,
 }
 
-/// The records kept for one access `identifier`.
-#[derive(Clone, Copy, Debug, Default)]
+/// The records kept for one access `identifier`, as the report needs them.
+#[derive(Clone, Copy, Debug)]
 pub struct AccessPair {
     /// The `intervalBegin` record.
     pub begin: Option<AccessEnd>,
     /// The `intervalEnd` record.
     pub end: Option<AccessEnd>,
+    /// Where the kept `intervalEnd` was read (pairing diagnostics point at the end).
+    pub end_origin: Origin,
+}
+
+/// The records kept for one access identifier, packed into 32 bytes (48 with its key in
+/// the table) because there is one per identifier: a 1 GB history has 1.6 million.
+///
+/// Each end is one word: its [`Timestamp::to_bits`] (61 bits, never 0) and three flags
+/// above them, or 0 when no record of that kind is kept. Both ends nearly always name the
+/// same app and category, stored once; whatever a word cannot say (another app or category
+/// than the slot's, a `broadcaster`, an `accessCount` other than 0) is in
+/// [`AccessTable::unusual`], and the word says so.
+#[derive(Clone, Copy, Default)]
+pub struct AccessSlot {
+    begin: u64,
+    end: u64,
+    /// The app and category of every end stored without [`UNUSUAL`].
+    app: Name,
+    category: Name,
+    /// The 1-based line of the kept end (saturating at `u32::MAX`), and its file.
+    end_line: u32,
+    end_file: FileIndex,
+}
+
+/// Flags of an end's word, above its 61 timestamp bits.
+const TIME_BITS: u32 = 61;
+const TIME_MASK: u64 = (1 << TIME_BITS) - 1;
+const OUT_OF_PROCESS: u64 = 1 << 61;
+/// `accessCount` is 0 (iOS 18 and later write it on every record, always 0 so far).
+const ZERO_ACCESS_COUNT: u64 = 1 << 62;
+/// App, category, broadcaster and access count are in [`AccessTable::unusual`].
+const UNUSUAL: u64 = 1 << 63;
+
+impl AccessSlot {
+    fn word(&self, kind: AccessKind) -> u64 {
+        match kind {
+            AccessKind::Begin => self.begin,
+            AccessKind::End => self.end,
+        }
+    }
+
+    fn word_mut(&mut self, kind: AccessKind) -> &mut u64 {
+        match kind {
+            AccessKind::Begin => &mut self.begin,
+            AccessKind::End => &mut self.end,
+        }
+    }
+}
+
+/// The timestamp of an end's (non-zero) word: its 61 low bits, sign-extended.
+fn time_of(word: u64) -> Timestamp {
+    Timestamp::from_bits(((word << (64 - TIME_BITS)) as i64) >> (64 - TIME_BITS))
+}
+
+/// What an end's word cannot hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct UnusualEnd {
+    app: Name,
+    category: Name,
+    broadcaster: Option<Name>,
+    access_count: Option<u64>,
+}
+
+/// An access identifier: Apple's upper-case UUIDs as numbers, others by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum IdentifierKey {
+    Uuid(u128),
+    Text(Name),
+}
+
+/// Every kept access record, by identifier.
+#[derive(Default)]
+pub struct AccessTable {
+    slots: ByIdentifier<AccessSlot>,
+    /// The few ends whose content does not fit their slot's word (see [`AccessSlot`]).
+    unusual: HashMap<(IdentifierKey, AccessKind), UnusualEnd>,
+}
+
+impl AccessTable {
+    /// Every identifier's records, in no particular order.
+    pub fn pairs(&self) -> impl Iterator<Item = AccessPair> + '_ {
+        let uuids = self.slots.uuids.iter().map(|(&uuid, slot)| (IdentifierKey::Uuid(uuid), slot));
+        let texts = self.slots.texts.iter().map(|(&name, slot)| (IdentifierKey::Text(name), slot));
+        uuids.chain(texts).map(|(key, slot)| {
+            let end = |kind| match slot.word(kind) {
+                0 => None,
+                // Nearly every end: all it says is in the word and the slot.
+                word if word & UNUSUAL == 0 => Some(AccessEnd {
+                    time: time_of(word),
+                    app: slot.app,
+                    category: slot.category,
+                    out_of_process: word & OUT_OF_PROCESS != 0,
+                }),
+                _ => kept_end(&self.unusual, key, slot, kind).map(|(end, _)| end),
+            };
+            AccessPair {
+                begin: end(AccessKind::Begin),
+                end: end(AccessKind::End),
+                end_origin: Origin { file: slot.end_file, line: u64::from(slot.end_line) },
+            }
+        })
+    }
+
+    /// Kept access records (each begin and each end counts one).
+    pub fn records(&self) -> u64 {
+        let present = |slot: &AccessSlot| u64::from(slot.begin != 0) + u64::from(slot.end != 0);
+        self.slots.uuids.values().chain(self.slots.texts.values()).map(present).sum()
+    }
+
+}
+
+/// The kept end of `kind` of `slot` (stored under `key`), with its broadcaster and access count.
+fn kept_end(
+    unusual: &HashMap<(IdentifierKey, AccessKind), UnusualEnd>,
+    key: IdentifierKey,
+    slot: &AccessSlot,
+    kind: AccessKind,
+) -> Option<(AccessEnd, UnusualEnd)> {
+    let word = slot.word(kind);
+    if word == 0 {
+        return None;
+    }
+    let time = time_of(word);
+    let content = if word & UNUSUAL != 0 {
+        unusual[&(key, kind)]
+    } else {
+        let access_count = (word & ZERO_ACCESS_COUNT != 0).then_some(0);
+        UnusualEnd { app: slot.app, category: slot.category, broadcaster: None, access_count }
+    };
+    let end = AccessEnd { time, app: content.app, category: content.category, out_of_process: word & OUT_OF_PROCESS != 0 };
+    Some((end, content))
 }
 
 /// One kept beta access event.
@@ -192,20 +254,20 @@ pub struct NetworkRecord {
     pub context: Name,
     /// `initiatedType`
     pub initiated_type: Name,
-    /// `domainType`
-    pub domain_type: u64,
     /// `domainOwner`
     pub owner: Name,
+    /// `domainClassification` and `contextVerificationType`, which only deduplication
+    /// reads: numbered in [`History::network_classes`] (one per distinct pair, a handful),
+    /// to keep the record small.
+    classes: u32,
+    /// `domainType`
+    pub domain_type: u64,
     /// `hits`
     pub hits: u64,
     /// `firstTimeStamp`
     pub first: Timestamp,
     /// `timeStamp`
     pub last: Timestamp,
-    /// `domainClassification`
-    pub domain_classification: Option<u64>,
-    /// `contextVerificationType`
-    pub context_verification_type: Option<u64>,
 }
 
 /// The files a record was read from, sorted and without repeats: almost always one, which
@@ -215,7 +277,7 @@ pub enum Files {
     /// Read from one file.
     One(FileIndex),
     /// Read from several files.
-    Many(Vec<FileIndex>),
+    Many(Box<[FileIndex]>),
 }
 
 impl Files {
@@ -231,7 +293,35 @@ impl Files {
         if let Err(at) = self.as_slice().binary_search(&file) {
             let mut files = self.as_slice().to_vec();
             files.insert(at, file);
-            *self = Files::Many(files);
+            *self = Files::Many(files.into());
+        }
+    }
+}
+
+/// Values numbered in the order first seen.
+struct Numbered<T> {
+    numbers: HashMap<T, u32>,
+    /// The value numbered last: records repeat it far more often than not.
+    last: Option<(T, u32)>,
+}
+
+impl<T> Default for Numbered<T> {
+    fn default() -> Self {
+        Numbered { numbers: HashMap::default(), last: None }
+    }
+}
+
+impl<T: Copy + Eq + std::hash::Hash> Numbered<T> {
+    /// The number of `value`, giving it the next one if it is new.
+    fn number(&mut self, value: T) -> u32 {
+        match self.last {
+            Some((last, number)) if last == value => number,
+            _ => {
+                let next = self.numbers.len() as u32;
+                let number = *self.numbers.entry(value).or_insert(next);
+                self.last = Some((value, number));
+                number
+            }
         }
     }
 }
@@ -249,11 +339,14 @@ impl<V> Default for ByIdentifier<V> {
 }
 
 impl<V: Default> ByIdentifier<V> {
-    /// The value stored for `identifier`, created empty if there is none.
-    fn slot(&mut self, identifier: &str, names: &mut Names) -> &mut V {
+    /// The value stored for `identifier`, created empty if there is none, and its key.
+    fn slot(&mut self, identifier: &str, names: &mut Names) -> (IdentifierKey, &mut V) {
         match parse_uuid(identifier.as_bytes()) {
-            Some(uuid) => self.uuids.entry(uuid).or_default(),
-            None => self.texts.entry(names.intern(identifier)).or_default(),
+            Some(uuid) => (IdentifierKey::Uuid(uuid), self.uuids.entry(uuid).or_default()),
+            None => {
+                let name = names.intern(identifier);
+                (IdentifierKey::Text(name), self.texts.entry(name).or_default())
+            }
         }
     }
 }
@@ -271,35 +364,41 @@ pub struct History {
     /// Interned strings of every kept record.
     pub names: Names,
     /// Access records by identifier.
-    pub access: ByIdentifier<AccessPair>,
+    pub access: AccessTable,
     /// Beta access events by identifier.
     pub events: ByIdentifier<Option<EventRecord>>,
     /// Network records, each with the files it was read from.
     pub network: HashMap<NetworkRecord, Files>,
+    /// The (`domainClassification`, `contextVerificationType`) pairs of network records.
+    network_classes: Numbered<(Option<u64>, Option<u64>)>,
     /// Copies dropped by deduplication, of all record types.
     pub duplicates: u64,
     /// Identifiers to make room for at the next access record (see `reserve_for`).
     reserve: usize,
+    /// Network records to make room for at the next network record (see `reserve_for`).
+    reserve_network: usize,
 }
 
 impl History {
-    /// Makes room for the access records of about `bytes` more bytes of export, so that the
-    /// table is not rebuilt again and again as it grows: one identifier per 680 bytes (two
-    /// access lines of about 265 bytes, and network lines are a fifth of all lines). Not
-    /// more: the table's size is rounded up to a power of two anyway, and every slot of a
-    /// table filled at random is soon in memory (1 GB: 700 MB of WebAssembly memory with
-    /// one per 500 bytes, 520 MB with one per 680).
+    /// Makes room for the records of about `bytes` more bytes of export, so that the tables
+    /// are not rebuilt again and again as they grow (in WebAssembly every table left behind
+    /// stays in memory, which never shrinks): one access identifier per 680 bytes (two
+    /// access lines of about 265 bytes, and network lines are a fifth of all lines), one
+    /// network record per 1 220 bytes. Not more: a table's size is rounded up to a power of
+    /// two anyway, and every slot of a table filled at random is soon in memory.
     ///
-    /// The room is taken when the first access record arrives (so a file that is not an
-    /// export costs nothing), at most for 2 million identifiers, and only if memory allows.
+    /// Each table's room is taken when its first record arrives (so a file that is not an
+    /// export costs nothing), at most for 2 million identifiers and 1 million network
+    /// records, and only if memory allows.
     pub fn reserve_for(&mut self, bytes: u64) {
         self.reserve = (bytes / 680).min(1 << 21) as usize;
+        self.reserve_network = (bytes / 1220).min(1 << 20) as usize;
     }
 
     /// The earliest and the latest time of any kept record (network records by their
     /// `firstTimeStamp` and `timeStamp`); `None` when nothing is kept.
     pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
-        let access = self.access.values().flat_map(|pair| [pair.begin, pair.end]).flatten().map(|end| end.time());
+        let access = self.access.pairs().flat_map(|pair| [pair.begin, pair.end]).flatten().map(|end| end.time);
         let events = self.events.values().flatten().map(|event| event.time);
         let network = self.network.keys().flat_map(|record| [record.first, record.last]);
         // Timestamps order by instant, then offset: the span does not depend on map order.
@@ -313,14 +412,11 @@ impl History {
     pub fn add_access(&mut self, access: &Access<'_>, time: Timestamp, origin: Origin) {
         if self.reserve > 0 {
             // Best effort: a failed reservation only means the table grows step by step.
-            let _ = self.access.uuids.try_reserve(std::mem::take(&mut self.reserve));
+            let _ = self.access.slots.uuids.try_reserve(std::mem::take(&mut self.reserve));
         }
         let names = &mut self.names;
-        let pair = self.access.slot(&access.identifier, names);
-        let slot = match access.kind {
-            AccessKind::Begin => &mut pair.begin,
-            AccessKind::End => &mut pair.end,
-        };
+        let AccessTable { slots, unusual } = &mut self.access;
+        let (key, slot) = slots.slot(&access.identifier, names);
         let new = AccessContent {
             app: &access.accessor,
             category: &access.category,
@@ -329,28 +425,55 @@ impl History {
             out_of_process: access.out_of_process,
             time,
         };
-        if let Some(kept) = slot {
+        let kind = access.kind;
+        if let Some((kept, kept_content)) = kept_end(unusual, key, slot, kind) {
             self.duplicates += 1;
             // Names are interned only for a copy that is kept, so dropped copies cost nothing.
-            if !new.replaces(&AccessContent::of(kept, names), &access.identifier, access.kind) {
+            let kept = AccessContent::of(&kept, &kept_content, names);
+            if !new.replaces(&kept, &access.identifier, kind) {
                 return;
             }
         }
-        *slot = Some(AccessEnd::new(
-            time,
-            names.intern(new.app),
-            names.intern(new.category),
-            new.broadcaster.map(|name| names.intern(name)),
-            new.access_count,
-            new.out_of_process,
-            origin,
-        ));
+        let content = UnusualEnd {
+            app: names.intern(new.app),
+            category: names.intern(new.category),
+            broadcaster: new.broadcaster.map(|name| names.intern(name)),
+            access_count: new.access_count,
+        };
+        let other = slot.word(match kind {
+            AccessKind::Begin => AccessKind::End,
+            AccessKind::End => AccessKind::Begin,
+        });
+        // The slot's app and category are free to take this end's unless the other end
+        // is stored by them.
+        if other == 0 || other & UNUSUAL != 0 {
+            (slot.app, slot.category) = (content.app, content.category);
+        }
+        let usual = (content.app, content.category) == (slot.app, slot.category)
+            && content.broadcaster.is_none()
+            && matches!(content.access_count, None | Some(0));
+        let flag = |set: bool, bit: u64| if set { bit } else { 0 };
+        let word = slot.word_mut(kind);
+        let was_unusual = *word & UNUSUAL != 0;
+        *word = (time.to_bits() as u64 & TIME_MASK)
+            | flag(new.out_of_process, OUT_OF_PROCESS)
+            | flag(content.access_count == Some(0), ZERO_ACCESS_COUNT)
+            | flag(!usual, UNUSUAL);
+        if kind == AccessKind::End {
+            slot.end_line = u32::try_from(origin.line).unwrap_or(u32::MAX);
+            slot.end_file = origin.file;
+        }
+        if !usual {
+            unusual.insert((key, kind), content);
+        } else if was_unusual {
+            unusual.remove(&(key, kind));
+        }
     }
 
     /// Adds one beta access event whose time parsed as `time`.
     pub fn add_event(&mut self, event: &Event<'_>, time: Timestamp, origin: Origin) {
         let names = &mut self.names;
-        let slot = self.events.slot(&event.identifier, names);
+        let (_, slot) = self.events.slot(&event.identifier, names);
         // Copies are ordered by instant, then app, category and offset (all as text).
         let key = (time.utc_ms(), event.accessor.as_ref(), event.category.as_ref(), time.offset_minutes());
         if let Some(kept) = slot {
@@ -371,18 +494,20 @@ impl History {
 
     /// Adds one network record whose timestamps parsed as `first` and `last`.
     pub fn add_network(&mut self, network: &Network<'_>, first: Timestamp, last: Timestamp, file: FileIndex) {
+        if self.reserve_network > 0 {
+            let _ = self.network.try_reserve(std::mem::take(&mut self.reserve_network));
+        }
         let record = NetworkRecord {
             app: self.names.intern(&network.bundle_id),
             domain: self.names.intern(&network.domain),
             context: self.names.intern(&network.context),
             initiated_type: self.names.intern(&network.initiated_type),
-            domain_type: network.domain_type,
             owner: self.names.intern(&network.domain_owner),
+            classes: self.network_classes.number((network.domain_classification, network.context_verification_type)),
+            domain_type: network.domain_type,
             hits: network.hits,
             first,
             last,
-            domain_classification: network.domain_classification,
-            context_verification_type: network.context_verification_type,
         };
         match self.network.entry(record) {
             Entry::Vacant(entry) => {
@@ -408,14 +533,14 @@ struct AccessContent<'t> {
 }
 
 impl<'t> AccessContent<'t> {
-    fn of(kept: &AccessEnd, names: &'t Names) -> AccessContent<'t> {
+    fn of(kept: &AccessEnd, content: &UnusualEnd, names: &'t Names) -> AccessContent<'t> {
         AccessContent {
-            app: names.text(kept.app),
-            category: names.text(kept.category),
-            broadcaster: kept.broadcaster().map(|name| names.text(name)),
-            access_count: kept.access_count(),
-            out_of_process: kept.out_of_process(),
-            time: kept.time(),
+            app: names.text(content.app),
+            category: names.text(content.category),
+            broadcaster: content.broadcaster.map(|name| names.text(name)),
+            access_count: content.access_count,
+            out_of_process: kept.out_of_process,
+            time: kept.time,
         }
     }
 
@@ -509,10 +634,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_access_entry_stays_small() {
-        // One per access line of a year of exports: the size is a memory budget.
-        assert_eq!(std::mem::size_of::<AccessEnd>(), 40);
-        assert_eq!(std::mem::size_of::<AccessPair>(), 80);
+    fn an_access_slot_stays_small() {
+        // One per access identifier of a year of exports: the size is a memory budget.
+        assert_eq!(std::mem::size_of::<(u128, AccessSlot)>(), 48);
+        // One per distinct network record.
+        assert_eq!(std::mem::size_of::<NetworkRecord>(), 56);
+        assert_eq!(std::mem::size_of::<Files>(), 2 * std::mem::size_of::<usize>());
+    }
+
+    /// Adds the access line with the given parts to `history`.
+    fn add(history: &mut History, app: &str, kind: &str, time: &str, extra: &str, line: u64) {
+        let text = format!(
+            r#"{{{extra}"accessor":{{"identifier":"{app}","identifierType":"bundleID"}},"category":"photos","identifier":"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA","kind":"{kind}","timeStamp":"{time}","type":"access"}}"#
+        );
+        let Ok(crate::record::Line::Access(access)) = crate::decode::decode_line(text.as_bytes()) else { panic!("{text}") };
+        history.add_access(&access, Timestamp::parse(&access.time_stamp).unwrap(), Origin { file: 0, line });
+    }
+
+    #[test]
+    fn ends_that_do_not_fit_their_slot_are_kept_aside_until_replaced() {
+        let mut history = History::default();
+        add(&mut history, "com.a", "intervalBegin", "2025-03-27T00:00:00.000Z", r#""accessCount":0,"#, 1);
+        // Another app, a broadcaster and a count other than 0: all kept beside the slot.
+        let unusual = r#""accessCount":5,"broadcaster":{"identifier":"com.c","identifierType":"bundleID"},"#;
+        add(&mut history, "com.b", "intervalEnd", "2025-03-27T01:01:00.000+01:00", unusual, 2);
+        let pair = history.access.pairs().next().unwrap();
+        let (begin, end) = (pair.begin.unwrap(), pair.end.unwrap());
+        assert_eq!((history.names.text(begin.app), history.names.text(end.app)), ("com.a", "com.b"));
+        assert_eq!((end.time.offset_minutes(), pair.end_origin), (60, Origin { file: 0, line: 2 }));
+        assert_eq!(history.access.unusual.len(), 1);
+        // An earlier copy of the end replaces it and fits the slot again.
+        add(&mut history, "com.a", "intervalEnd", "2025-03-27T00:00:30.000Z", r#""outOfProcess":true,"#, 3);
+        let pair = history.access.pairs().next().unwrap();
+        let end = pair.end.unwrap();
+        assert_eq!((history.names.text(end.app), end.out_of_process, pair.end_origin.line), ("com.a", true, 3));
+        assert!(history.access.unusual.is_empty());
+        assert_eq!((history.access.records(), history.duplicates), (2, 1));
     }
 
     #[test]

@@ -143,7 +143,7 @@ impl Analyzer {
         });
         let days = period.as_ref().map_or(1, |p| p.days);
         let findings = findings::find(&summaries.apps, days, options);
-        let access = self.history.access.values().map(|p| u64::from(p.begin.is_some()) + u64::from(p.end.is_some())).sum();
+        let access = self.history.access.records();
         let (diagnostics, diagnostics_omitted) = self.diagnostics(&summaries.pairing_diagnostics);
         Report {
             records: RecordCounts {

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use crate::history::HashMap;
 
-use crate::history::{AccessEnd, FileIndex, History, Name, Names, NetworkRecord};
+use crate::history::{FileIndex, History, Name, Names, NetworkRecord, Origin};
 use crate::options::Options;
 use crate::report::{AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, WebsiteSummary};
 use crate::time::{format_day, Timestamp};
@@ -14,11 +14,22 @@ use crate::time::{format_day, Timestamp};
 /// An app × category before it is written out.
 #[derive(Default)]
 struct CategoryRecords {
-    intervals: Vec<(Timestamp, Timestamp, bool)>,
+    /// The intervals, already as the report's timeline entries (in no order until sorted):
+    /// sized exactly, because there is one per interval and the report keeps them.
+    timeline: Vec<[i64; 4]>,
+    out_of_process: u64,
     open: Vec<Timestamp>,
     orphan_ends: Vec<Timestamp>,
     inverted: u64,
     events: Vec<Timestamp>,
+    /// The earliest and latest time of any record.
+    span: Option<(Timestamp, Timestamp)>,
+}
+
+impl CategoryRecords {
+    fn saw(&mut self, time: Timestamp) {
+        self.span = Some(self.span.map_or((time, time), |(first, last)| (first.min(time), last.max(time))));
+    }
 }
 
 /// The summaries of [`History`] for one set of options.
@@ -63,41 +74,69 @@ fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + 
         let first = a();
         (first, other.join().expect("summaries do not panic"))
     });
+    // `b` first: the network side's temporaries are freed before the access side builds
+    // its timelines, which can then reuse that memory (WebAssembly memory never shrinks).
     #[cfg(target_arch = "wasm32")]
-    (a(), b())
+    {
+        let second = b();
+        (a(), second)
+    }
 }
 
 /// Per-category summaries with their app, and the problems found while pairing.
 type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>);
 
 fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
-    let mut pairing_diagnostics = Vec::new();
     let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
-    let mut diagnose = |end: &AccessEnd, message: &'static str| {
-        let origin = end.origin();
-        pairing_diagnostics.push((origin.file, origin.line, message));
-    };
-    for pair in history.access.values() {
+    // Count the intervals first, so that each timeline is allocated once at its size.
+    let mut interval_counts: HashMap<(Name, Name), usize> = HashMap::default();
+    for pair in history.access.pairs() {
+        if let (Some(begin), Some(end)) = (pair.begin, pair.end) {
+            if end.time.utc_ms() >= begin.time.utc_ms() {
+                *interval_counts.entry((begin.app, begin.category)).or_default() += 1;
+            }
+        }
+    }
+    for (category, count) in interval_counts {
+        by_category.entry(category).or_default().timeline.reserve_exact(count);
+    }
+    let mut pairing_diagnostics = Vec::new();
+    let mut diagnose = |origin: Origin, message: &'static str| pairing_diagnostics.push((origin.file, origin.line, message));
+    for pair in history.access.pairs() {
         match (pair.begin, pair.end) {
             (Some(begin), Some(end)) => {
                 if (begin.app, begin.category) != (end.app, end.category) {
-                    diagnose(&end, "this intervalEnd names another app or category than its intervalBegin; the begin's are used");
+                    diagnose(pair.end_origin, "this intervalEnd names another app or category than its intervalBegin; the begin's are used");
                 }
                 let records = by_category.entry((begin.app, begin.category)).or_default();
-                if end.time().utc_ms() < begin.time().utc_ms() {
-                    diagnose(&end, "this intervalEnd is earlier than its intervalBegin; the pair is not counted as an interval");
+                if end.time.utc_ms() < begin.time.utc_ms() {
+                    diagnose(pair.end_origin, "this intervalEnd is earlier than its intervalBegin; the pair is not counted as an interval");
                     records.inverted += 1;
                 } else {
-                    records.intervals.push((begin.time(), end.time(), begin.out_of_process() || end.out_of_process()));
+                    let (begin, end, picker) = (begin.time, end.time, begin.out_of_process || end.out_of_process);
+                    records.saw(begin);
+                    records.saw(end);
+                    records.timeline.push([begin.utc_ms(), end.utc_ms(), i64::from(begin.offset_minutes()), i64::from(end.offset_minutes())]);
+                    records.out_of_process += u64::from(picker);
                 }
             }
-            (Some(begin), None) => by_category.entry((begin.app, begin.category)).or_default().open.push(begin.time()),
-            (None, Some(end)) => by_category.entry((end.app, end.category)).or_default().orphan_ends.push(end.time()),
+            (Some(begin), None) => {
+                let records = by_category.entry((begin.app, begin.category)).or_default();
+                records.saw(begin.time);
+                records.open.push(begin.time);
+            }
+            (None, Some(end)) => {
+                let records = by_category.entry((end.app, end.category)).or_default();
+                records.saw(end.time);
+                records.orphan_ends.push(end.time);
+            }
             (None, None) => {}
         }
     }
     for event in history.events.values().flatten() {
-        by_category.entry((event.app, event.category)).or_default().events.push(event.time);
+        let records = by_category.entry((event.app, event.category)).or_default();
+        records.saw(event.time);
+        records.events.push(event.time);
     }
     pairing_diagnostics.sort_unstable();
     let names = &history.names;
@@ -113,21 +152,25 @@ fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n
 }
 
 fn category_summary(category: &str, mut records: CategoryRecords, options: &Options) -> CategorySummary {
-    records.intervals.sort_unstable();
+    // In order of begin, then end (as timestamps: instant, then offset).
+    let packed = |ms: i64, offset: i64| (ms << 12) + offset;
+    records.timeline.sort_unstable_by_key(|&[begin, end, begin_offset, end_offset]| {
+        (packed(begin, begin_offset), packed(end, end_offset))
+    });
     records.open.sort_unstable();
     records.orphan_ends.sort_unstable();
     records.events.sort_unstable();
     let mut by_hour = vec![0u64; 24];
     // Intervals are sorted by begin, so days arrive in runs (in order, but for offset changes).
     let mut by_day: Vec<(i64, [u64; 24])> = Vec::new();
-    let (mut total_ms, mut max_ms, mut quiet_hours, mut out_of_process) = (0i64, 0i64, 0u64, 0u64);
-    for &(begin, end, picker) in &records.intervals {
-        let duration = end.utc_ms() - begin.utc_ms();
+    let (mut total_ms, mut max_ms, mut quiet_hours) = (0i64, 0i64, 0u64);
+    for &[begin_ms, end_ms, begin_offset, _] in &records.timeline {
+        let duration = end_ms - begin_ms;
         total_ms = total_ms.saturating_add(duration);
         max_ms = max_ms.max(duration);
+        let begin = Timestamp::from_parts(begin_ms, begin_offset as i16).expect("taken from a timestamp");
         let (minute, day) = (begin.local_minute_of_day(), begin.local_day());
         quiet_hours += u64::from(options.quiet_hours.contains(minute));
-        out_of_process += u64::from(picker);
         let hour = usize::from(minute / 60);
         by_hour[hour] += 1;
         match by_day.last_mut() {
@@ -139,20 +182,19 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
             }
         }
     }
-    let all_times = records
-        .intervals
-        .iter()
-        .flat_map(|&(begin, end, _)| [begin, end])
-        .chain(records.open.iter().copied())
-        .chain(records.orphan_ends.iter().copied())
-        .chain(records.events.iter().copied());
-    let (first, last) = all_times.fold((None, None), |(first, last): (Option<Timestamp>, Option<Timestamp>), t| {
-        (Some(first.map_or(t, |f| f.min(t))), Some(last.map_or(t, |l| l.max(t))))
-    });
+    let (first, last) = records.span.unzip();
+    let runs = merge_days(by_day);
+    // A new vector, not `runs` collected in place, which would keep its 200 bytes per day.
+    let mut days = Vec::with_capacity(runs.len());
+    days.extend(runs.into_iter().map(|(day, hours)| DayCount {
+        date: format_day(day),
+        intervals: hours.iter().sum(),
+        by_hour: hours.to_vec(),
+    }));
     let moment = |t: &Timestamp| [t.utc_ms(), i64::from(t.offset_minutes())];
     CategorySummary {
         category: category.to_owned(),
-        intervals: records.intervals.len() as u64,
+        intervals: records.timeline.len() as u64,
         open: records.open.len() as u64,
         orphan_ends: records.orphan_ends.len() as u64,
         inverted: records.inverted,
@@ -160,21 +202,12 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         total_seconds: total_ms as f64 / 1000.0,
         max_seconds: max_ms as f64 / 1000.0,
         quiet_hours,
-        out_of_process,
+        out_of_process: records.out_of_process,
         first: first.map(Timestamp::to_rfc3339),
         last: last.map(Timestamp::to_rfc3339),
         by_hour,
-        by_day: merge_days(by_day)
-            .into_iter()
-            .map(|(day, hours)| DayCount { date: format_day(day), intervals: hours.iter().sum(), by_hour: hours.to_vec() })
-            .collect(),
-        timeline: records
-            .intervals
-            .iter()
-            .map(|(begin, end, _)| {
-                [begin.utc_ms(), end.utc_ms(), i64::from(begin.offset_minutes()), i64::from(end.offset_minutes())]
-            })
-            .collect(),
+        by_day: days,
+        timeline: records.timeline,
         open_since: records.open.iter().map(moment).collect(),
         event_times: records.events.iter().map(moment).collect(),
     }

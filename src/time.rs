@@ -3,7 +3,7 @@
 //! The time model is chrono's `DateTime<FixedOffset>`: every timestamp keeps the offset of
 //! its own record, because the device's offset changes inside one export across DST. The
 //! compact [`Timestamp`] stores exactly what that model needs (UTC milliseconds and the
-//! offset in minutes) in 16 bytes, and converts to and from chrono.
+//! offset in minutes) in 8 bytes, and converts to and from chrono.
 //!
 //! Parsing has a fast path for the one shape iOS writes (`YYYY-MM-DDTHH:MM:SS.mmm±HH:MM`,
 //! also without the fraction or with `Z`), because chrono's general RFC 3339 parser was the
@@ -17,18 +17,48 @@ const MS_PER_DAY: i64 = 86_400_000;
 
 /// An instant with millisecond precision and the UTC offset it was written in.
 ///
-/// Ordered by instant first, then by offset, so sorting is chronological.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Ordered by instant first, then by offset, so sorting is chronological. Both parts are
+/// packed into one `i64` (`utc_ms × 4096 + offset + 2048`), whose integer order is exactly
+/// that order: the history keeps millions of timestamps, and 8 bytes each halve what
+/// (utc_ms, offset) took with its padding.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
-    utc_ms: i64,
-    offset_minutes: i16,
+    packed: i64,
+}
+
+/// Instants are at most this many milliseconds away from the epoch (about 8 900 years,
+/// while RFC 3339 has years 0000–9999), so a packed timestamp takes 61 bits.
+const MAX_ABS_UTC_MS: i64 = (1 << 48) - 1;
+/// Bits of the packed form that hold the offset (plus [`OFFSET_BIAS`]).
+const OFFSET_BITS: u32 = 12;
+/// Added to the offset so that it is never negative, nor zero: `-1439 + 2048 > 0`.
+const OFFSET_BIAS: i64 = 2048;
+
+impl std::fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timestamp").field("utc_ms", &self.utc_ms()).field("offset_minutes", &self.offset_minutes()).finish()
+    }
 }
 
 impl Timestamp {
     /// Builds a timestamp from milliseconds since the Unix epoch (UTC) and an offset in
-    /// minutes east of UTC. Returns `None` when the offset is not within ±23:59.
+    /// minutes east of UTC. Returns `None` when the offset is not within ±23:59, or the
+    /// instant is more than 2^48 ms (about 8 900 years) away from the epoch.
     pub fn from_parts(utc_ms: i64, offset_minutes: i16) -> Option<Timestamp> {
-        (offset_minutes.unsigned_abs() < 24 * 60).then_some(Timestamp { utc_ms, offset_minutes })
+        let valid = offset_minutes.unsigned_abs() < 24 * 60 && utc_ms.unsigned_abs() <= MAX_ABS_UTC_MS as u64;
+        valid.then(|| Timestamp { packed: (utc_ms << OFFSET_BITS) + i64::from(offset_minutes) + OFFSET_BIAS })
+    }
+
+    /// The packed form: never zero, and within 61 bits (−2^60 ≤ bits < 2^60), so that a
+    /// table may keep flags in the three bits above, and 0 for "none".
+    pub(crate) fn to_bits(self) -> i64 {
+        self.packed
+    }
+
+    /// The timestamp whose [`to_bits`](Timestamp::to_bits) is `bits`.
+    pub(crate) fn from_bits(bits: i64) -> Timestamp {
+        debug_assert!(Timestamp::from_parts(bits >> OFFSET_BITS, ((bits & 0xFFF) - OFFSET_BIAS) as i16).is_some());
+        Timestamp { packed: bits }
     }
 
     /// Parses an RFC 3339 timestamp such as `2022-04-27T10:53:27.920-04:00` or
@@ -39,17 +69,17 @@ impl Timestamp {
 
     /// Milliseconds since the Unix epoch, UTC.
     pub fn utc_ms(self) -> i64 {
-        self.utc_ms
+        self.packed >> OFFSET_BITS
     }
 
     /// The offset the record was written in, in minutes east of UTC.
     pub fn offset_minutes(self) -> i16 {
-        self.offset_minutes
+        ((self.packed & ((1 << OFFSET_BITS) - 1)) - OFFSET_BIAS) as i16
     }
 
     /// Milliseconds since the epoch of the local wall clock (UTC ms shifted by the offset).
     pub fn local_ms(self) -> i64 {
-        self.utc_ms + i64::from(self.offset_minutes) * MS_PER_MINUTE
+        self.utc_ms() + i64::from(self.offset_minutes()) * MS_PER_MINUTE
     }
 
     /// Minutes since local midnight, 0..1440.
@@ -64,9 +94,9 @@ impl Timestamp {
 
     /// The same instant as chrono's `DateTime<FixedOffset>`.
     pub fn to_datetime(self) -> DateTime<FixedOffset> {
-        let offset = FixedOffset::east_opt(i32::from(self.offset_minutes) * 60)
+        let offset = FixedOffset::east_opt(i32::from(self.offset_minutes()) * 60)
             .expect("offset is validated on construction");
-        DateTime::from_timestamp_millis(self.utc_ms).unwrap_or_default().with_timezone(&offset)
+        DateTime::from_timestamp_millis(self.utc_ms()).unwrap_or_default().with_timezone(&offset)
     }
 
     /// RFC 3339 with milliseconds and the record's own offset (`Z` for UTC).
@@ -87,7 +117,7 @@ impl Timestamp {
         write_digits(&mut text[14..16], minutes % 60);
         write_digits(&mut text[17..19], ms / 1000);
         write_digits(&mut text[20..23], ms % 1000);
-        let length = match self.offset_minutes {
+        let length = match self.offset_minutes() {
             0 => {
                 text[23] = b'Z';
                 24
@@ -319,6 +349,24 @@ mod tests {
                 proptest::prop_assert_eq!(format_day(day), chrono_day);
             }
         }
+    }
+
+    #[test]
+    fn packed_timestamps_order_by_instant_then_offset_and_fit_61_bits() {
+        let extremes = [-MAX_ABS_UTC_MS, -1, 0, 1, MAX_ABS_UTC_MS];
+        let offsets = [-1439i16, -1, 0, 1, 1439];
+        let mut times: Vec<(i64, i16)> = extremes.iter().flat_map(|&ms| offsets.map(|offset| (ms, offset))).collect();
+        times.sort_unstable();
+        let packed: Vec<Timestamp> = times.iter().map(|&(ms, offset)| Timestamp::from_parts(ms, offset).unwrap()).collect();
+        assert!(packed.windows(2).all(|pair| pair[0] < pair[1]));
+        for (time, &(ms, offset)) in packed.iter().zip(&times) {
+            assert_eq!((time.utc_ms(), time.offset_minutes()), (ms, offset));
+            assert_ne!(time.to_bits(), 0);
+            assert!((-(1i64 << 60)..(1i64 << 60)).contains(&time.to_bits()));
+            assert_eq!(Timestamp::from_bits(time.to_bits()), *time);
+        }
+        assert_eq!(Timestamp::from_parts(MAX_ABS_UTC_MS + 1, 0), None);
+        assert_eq!(Timestamp::from_parts(-MAX_ABS_UTC_MS - 1, 0), None);
     }
 
     #[test]
