@@ -3,7 +3,7 @@
 
 PORT ?= 8000
 
-.PHONY: setup test serve build bench bench-web fuzz data
+.PHONY: setup test serve build bench bench-web big fuzz data
 setup:
 	bash scripts/setup.sh
 
@@ -21,6 +21,9 @@ bench:
 
 bench-web: build
 	node e2e/bench/bench.mjs 100M 1G
+
+big:
+	bash scripts/big.sh
 
 # Refreshes www/data/trackerdb.tsv from the pinned npm @ghostery/trackerdb (committed; CC BY-NC-SA 4.0).
 data: setup
