@@ -85,7 +85,7 @@ impl OwnerSource {
 }
 
 /// What the directory knows about a domain.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DomainIdentity<'d> {
     /// The owner's name.
     pub owner: Option<&'d str>,
@@ -238,37 +238,40 @@ impl Directory {
         AppIdentity { company: company.map(|&(_, index)| &self.companies[index]), ..AppIdentity::default() }
     }
 
-    /// What is known of a (lower-cased) domain, given Apple's `domainOwner` for it (may be empty).
-    pub fn domain<'d>(&'d self, domain: &str, apple_owner: &'d str) -> DomainIdentity<'d> {
+    /// What the project's table or the tracker database says of a (lower-cased) domain, or
+    /// that it is an IP literal; `None` when neither knows it.
+    pub fn known_domain(&self, domain: &str) -> Option<DomainIdentity<'_>> {
         if is_ip_literal(domain) {
-            return DomainIdentity { category: Some("ip_address"), ..DomainIdentity::default() };
+            return Some(DomainIdentity { category: Some("ip_address"), ..DomainIdentity::default() });
         }
         let candidates = candidates(domain);
         if let Some((company, category)) = candidates.iter().find_map(|candidate| self.domains.get(*candidate)) {
             let company = &self.companies[*company];
-            return DomainIdentity {
+            return Some(DomainIdentity {
                 owner: Some(&company.name),
                 owner_zh: company.name_zh.as_deref(),
                 source: Some(OwnerSource::Project),
                 category: Some(category),
                 tracker: TRACKING.contains(&category.as_str()),
                 company: Some(company),
-            };
+            });
         }
-        if let Some(db) = &self.trackerdb {
-            if let Some(&(organization, category)) = candidates.iter().find_map(|candidate| db.domains.get(*candidate)) {
-                let (_, name, ours) = &db.organizations[organization];
-                let company = ours.map(|index| &self.companies[index]);
-                return DomainIdentity {
-                    owner: Some(company.map_or(name.as_str(), |c| c.name.as_str())),
-                    owner_zh: company.and_then(|c| c.name_zh.as_deref()),
-                    source: Some(OwnerSource::Trackerdb),
-                    category: Some(category),
-                    tracker: TRACKING.contains(&category),
-                    company,
-                };
-            }
-        }
+        let db = self.trackerdb.as_ref()?;
+        let &(organization, category) = candidates.iter().find_map(|candidate| db.domains.get(*candidate))?;
+        let (_, name, ours) = &db.organizations[organization];
+        let company = ours.map(|index| &self.companies[index]);
+        Some(DomainIdentity {
+            owner: Some(company.map_or(name.as_str(), |c| c.name.as_str())),
+            owner_zh: company.and_then(|c| c.name_zh.as_deref()),
+            source: Some(OwnerSource::Trackerdb),
+            category: Some(category),
+            tracker: TRACKING.contains(&category),
+            company,
+        })
+    }
+
+    /// A domain known only by Apple's `domainOwner` (may be empty: then nothing is known).
+    pub fn by_apple_owner<'d>(&'d self, apple_owner: &'d str) -> DomainIdentity<'d> {
         if apple_owner.is_empty() {
             return DomainIdentity::default();
         }

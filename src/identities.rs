@@ -1,15 +1,18 @@
 //! Puts who is who into the summaries: app names and companies, domain owners, categories,
 //! trackers and first or third party, and the companies view (see [`Directory`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::directory::{tidy_name, Directory, Party};
+use crate::directory::{tidy_name, Directory, DomainIdentity, Party};
 use crate::report::{AppSummary, CompanySummary, DomainSummary, Sources};
 
 /// Fills the directory's fields of `apps` and `domains`; returns the companies that own
 /// contacted domains, most apps first.
 pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [DomainSummary]) -> Vec<CompanySummary> {
     let mut companies: BTreeMap<String, CompanyTotals> = BTreeMap::new();
+    // Many apps contact the same domains: each is looked up in the tables once.
+    let mut known: HashMap<String, Option<DomainIdentity<'_>>> = HashMap::new();
+    let mut known_domain = |domain: &str| known.entry(domain.to_owned()).or_insert_with(|| directory.known_domain(domain)).clone();
     for app in apps.iter_mut() {
         let identity = directory.app(&app.bundle_id);
         app.name = identity.name.map_or_else(|| tidy_name(&app.bundle_id), str::to_owned);
@@ -19,7 +22,7 @@ pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [D
         app.company_zh = identity.company.and_then(|c| c.name_zh.clone());
         let mut third_parties = BTreeSet::new();
         for domain in &mut app.network.by_domain {
-            let found = directory.domain(&domain.domain, &domain.apple_owner);
+            let found = known_domain(&domain.domain).unwrap_or_else(|| directory.by_apple_owner(&domain.apple_owner));
             let party = directory.party(&identity, &found);
             domain.owner = found.owner.map(str::to_owned);
             domain.owner_zh = found.owner_zh.map(str::to_owned);
@@ -49,7 +52,7 @@ pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [D
         app.network.third_party_companies = third_parties.into_iter().collect();
     }
     for domain in domains.iter_mut() {
-        let found = directory.domain(&domain.domain, &domain.apple_owner);
+        let found = known_domain(&domain.domain).unwrap_or_else(|| directory.by_apple_owner(&domain.apple_owner));
         domain.owner = found.owner.map(str::to_owned);
         domain.owner_zh = found.owner_zh.map(str::to_owned);
         domain.owner_source = found.source.map(|s| s.as_str());
