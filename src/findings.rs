@@ -203,7 +203,7 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
     let flagged: Vec<_> = network.by_domain.iter().filter(|d| d.flagged).collect();
     let hits = flagged.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
     let upper_bound = flagged.iter().any(|d| d.hits_upper_bound);
-    let mut owners: Vec<&str> = flagged.iter().map(|d| d.apple_owner.as_str()).filter(|o| !o.is_empty()).collect();
+    let mut owners: Vec<&str> = flagged.iter().map(|d| d.ownership.apple_owner.as_str()).filter(|o| !o.is_empty()).collect();
     owners.sort_unstable();
     owners.dedup();
     let named: Vec<&str> = flagged.iter().take(5).map(|d| d.domain.as_str()).collect();
@@ -237,10 +237,10 @@ fn third_party_trackers(app: &AppSummary, peers: &Peers, options: &Options) -> O
     if network.tracker_domains == 0 || network.tracker_domains < options.thresholds.trackers_min {
         return None;
     }
-    let trackers: Vec<_> = network.by_domain.iter().filter(|d| d.tracker && d.party != "first").collect();
+    let trackers: Vec<_> = network.by_domain.iter().filter(|d| d.ownership.tracker && d.party != "first").collect();
     let hits = trackers.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
     let upper_bound = trackers.iter().any(|d| d.hits_upper_bound);
-    let mut companies: Vec<&str> = trackers.iter().filter_map(|d| d.owner.as_deref()).collect();
+    let mut companies: Vec<&str> = trackers.iter().filter_map(|d| d.ownership.owner.as_deref()).collect();
     companies.sort_unstable();
     companies.dedup();
     let named: Vec<&str> = trackers.iter().take(5).map(|d| d.domain.as_str()).collect();

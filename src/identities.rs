@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::directory::{tidy_name, Directory, DomainIdentity, Party};
-use crate::report::{AppSummary, CompanySummary, DomainSummary, Sources};
+use crate::report::{AppSummary, CompanySummary, DomainSummary, Ownership, Sources};
 
 /// Fills the directory's fields of `apps` and `domains`; returns the companies that own
 /// contacted domains, most apps first.
@@ -22,13 +22,10 @@ pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [D
         app.company_zh = identity.company.and_then(|c| c.name_zh.clone());
         let mut third_parties = BTreeSet::new();
         for domain in &mut app.network.by_domain {
-            let found = known_domain(&domain.domain).unwrap_or_else(|| directory.by_apple_owner(&domain.apple_owner));
+            let apple_owner = domain.ownership.apple_owner.clone();
+            let found = known_domain(&domain.domain).unwrap_or_else(|| directory.by_apple_owner(&apple_owner));
             let party = directory.party(&identity, &found);
-            domain.owner = found.owner.map(str::to_owned);
-            domain.owner_zh = found.owner_zh.map(str::to_owned);
-            domain.owner_source = found.source.map(|s| s.as_str());
-            domain.category = found.category.map(str::to_owned);
-            domain.tracker = found.tracker;
+            describe(&mut domain.ownership, &found);
             domain.party = party.as_str();
             if let Some(owner) = found.owner {
                 if party == Party::Third {
@@ -48,16 +45,13 @@ pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [D
             }
         }
         app.network.tracker_domains =
-            app.network.by_domain.iter().filter(|d| d.tracker && d.party != Party::First.as_str()).count() as u64;
+            app.network.by_domain.iter().filter(|d| d.ownership.tracker && d.party != Party::First.as_str()).count() as u64;
         app.network.third_party_companies = third_parties.into_iter().collect();
     }
     for domain in domains.iter_mut() {
-        let found = known_domain(&domain.domain).unwrap_or_else(|| directory.by_apple_owner(&domain.apple_owner));
-        domain.owner = found.owner.map(str::to_owned);
-        domain.owner_zh = found.owner_zh.map(str::to_owned);
-        domain.owner_source = found.source.map(|s| s.as_str());
-        domain.category = found.category.map(str::to_owned);
-        domain.tracker = found.tracker;
+        let apple_owner = domain.ownership.apple_owner.clone();
+        let found = known_domain(&domain.domain).unwrap_or_else(|| directory.by_apple_owner(&apple_owner));
+        describe(&mut domain.ownership, &found);
     }
     let mut companies: Vec<CompanySummary> = companies
         .into_iter()
@@ -73,6 +67,15 @@ pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [D
         .collect();
     companies.sort_by(|a, b| b.apps.len().cmp(&a.apps.len()).then(b.hits.cmp(&a.hits)).then_with(|| a.company.cmp(&b.company)));
     companies
+}
+
+/// Fills `ownership` (all but Apple's owner, which the summary set) from what was found.
+fn describe(ownership: &mut Ownership, found: &DomainIdentity<'_>) {
+    ownership.owner = found.owner.map(str::to_owned);
+    ownership.owner_zh = found.owner_zh.map(str::to_owned);
+    ownership.owner_source = found.source.map(|s| s.as_str());
+    ownership.category = found.category.map(str::to_owned);
+    ownership.tracker = found.tracker;
 }
 
 /// The sources behind the names, for the report's `sources`.

@@ -307,18 +307,9 @@ pub struct AppDomain {
     pub hits_upper_bound: bool,
     /// Apple flagged it in at least one record.
     pub flagged: bool,
-    /// Who owns it (see [`DomainSummary::owner`]).
-    pub owner: Option<String>,
-    /// The owner's Simplified Chinese name.
-    pub owner_zh: Option<String>,
-    /// Where `owner` comes from: `project`, `trackerdb` or `apple`.
-    pub owner_source: Option<&'static str>,
-    /// Apple's `domainOwner` (the most frequent non-empty one), or empty.
-    pub apple_owner: String,
-    /// What it is for (see [`DomainSummary::category`]).
-    pub category: Option<String>,
-    /// An advertising or analytics domain.
-    pub tracker: bool,
+    /// Who owns it and what it is for.
+    #[serde(flatten)]
+    pub ownership: Ownership,
     /// `first` when the app's own company owns it, `third` when another does, else `unknown`.
     pub party: &'static str,
     /// Hits of `AppInitiated` records.
@@ -348,6 +339,14 @@ pub struct DomainSummary {
     pub hits_upper_bound: bool,
     /// Apple flagged it in at least one record.
     pub flagged: bool,
+    /// Who owns it and what it is for.
+    #[serde(flatten)]
+    pub ownership: Ownership,
+}
+
+/// Who owns a domain and what it is for (see "Who is who" in the README).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Ownership {
     /// Who owns it: the project's table, else the tracker database, else Apple's
     /// `domainOwner`; `null` when none knows.
     pub owner: Option<String>,

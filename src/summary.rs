@@ -8,7 +8,9 @@ use crate::history::HashMap;
 
 use crate::history::{FileIndex, History, Name, Names, NetworkRecord, Origin};
 use crate::options::Options;
-use crate::report::{AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, WebsiteSummary};
+use crate::report::{
+    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Ownership, WebsiteSummary,
+};
 use crate::time::{format_day, Timestamp};
 
 /// An app × category before it is written out.
@@ -327,7 +329,7 @@ impl NetworkSummaries {
                 hits,
                 hits_upper_bound: upper_bound,
                 flagged,
-                apple_owner: most_frequent(&owners, names),
+                ownership: Ownership { apple_owner: most_frequent(&owners, names), ..Ownership::default() },
                 app_initiated_hits,
                 website_hits,
                 contexts: sorted_texts(contexts, |&context| names.text(context)),
@@ -351,7 +353,7 @@ impl NetworkSummaries {
                 hits: totals.hits,
                 hits_upper_bound: totals.hits_upper_bound,
                 flagged: totals.flagged,
-                apple_owner: most_frequent(&totals.owners, names),
+                ownership: Ownership { apple_owner: most_frequent(&totals.owners, names), ..Ownership::default() },
                 ..DomainSummary::default()
             })
             .collect();

@@ -75,7 +75,7 @@ fn domains_get_owners_categories_trackers_and_parties() {
     let domain = |app_id: &str, domain: &str| {
         let found = app(&report, app_id).network.by_domain.iter().find(|d| d.domain == domain);
         let d = found.unwrap_or_else(|| panic!("{domain}"));
-        (d.owner.clone(), d.owner_source, d.category.clone(), d.tracker, d.party)
+        (d.ownership.owner.clone(), d.ownership.owner_source, d.ownership.category.clone(), d.ownership.tracker, d.party)
     };
     let some = |s: &str| Some(s.to_owned());
     assert_eq!(domain("com.tencent.xin", "szshort.weixin.qq.com"), (some("Tencent"), Some("project"), some("service"), false, "first"));
@@ -113,7 +113,7 @@ fn the_tracker_database_fills_in_what_the_project_table_lacks() {
     let without = report(&files, false);
     let with = report(&files, true);
     let owner = |report: &Report, domain: &str| {
-        app(report, "com.imangi.templerun2").network.by_domain.iter().find(|d| d.domain == domain).unwrap().owner.clone()
+        app(report, "com.imangi.templerun2").network.by_domain.iter().find(|d| d.domain == domain).unwrap().ownership.owner.clone()
     };
     assert_eq!(owner(&without, "dpm.demdex.net"), None);
     assert_eq!(owner(&with, "dpm.demdex.net").as_deref(), Some("Adobe"));
