@@ -354,7 +354,6 @@ impl NetworkSummaries {
                 hits_upper_bound: totals.hits_upper_bound,
                 flagged: totals.flagged,
                 ownership: Ownership { apple_owner: most_frequent(&totals.owners, names), ..Ownership::default() },
-                ..DomainSummary::default()
             })
             .collect();
         domains.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));

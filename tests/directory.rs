@@ -126,7 +126,7 @@ fn coverage_of_the_real_exports() {
     let Some(files) = common::real_fixtures() else { return };
     let report = report(&files, true);
     let named = report.apps.iter().filter(|a| a.name_source == "table").count();
-    let owned = report.domains.iter().filter(|d| d.owner.is_some()).count();
+    let owned = report.domains.iter().filter(|d| d.ownership.owner.is_some()).count();
     let unnamed: Vec<&str> = report.apps.iter().filter(|a| a.name_source != "table").map(|a| a.bundle_id.as_str()).collect();
     println!(
         "coverage of the real exports: {named} of {} apps named ({:.0} %), {owned} of {} domains with an owner ({:.0} %); unnamed: {unnamed:?}",
