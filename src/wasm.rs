@@ -66,16 +66,24 @@ impl Session {
         self.analyzer.has_export()
     }
 
-    /// The report as JSON with quiet hours `HH:MM-HH:MM`, without each app's domains and
-    /// per-interval lists (ask `app` for one app's). Errors when `quiet_hours` is not a
-    /// valid window.
+    /// The report as JSON with quiet hours `HH:MM-HH:MM`, without `domains` (ask
+    /// `domains`) and without each app's domains and per-interval lists (ask `app` for one
+    /// app's): the parts come separately so that the page parses each in a short task.
+    /// Errors when `quiet_hours` is not a valid window.
     pub fn report(&mut self, quiet_hours: &str) -> Result<String, JsError> {
         let quiet_hours = quiet_hours.parse().map_err(|e: String| JsError::new(&e))?;
         let mut report = self.analyzer.report(&Options { quiet_hours, ..Options::default() });
         let details = report.take_app_details();
-        let summary = serde_json::to_string(&report)?;
+        let domains = std::mem::take(&mut report.domains);
+        let summary = serde_json::to_string(&report);
+        report.domains = domains;
         self.report = Some((report, details));
-        Ok(summary)
+        Ok(summary?)
+    }
+
+    /// The last report's `domains` as JSON (`[]` before any report).
+    pub fn domains(&self) -> String {
+        self.report.as_ref().map_or_else(|| "[]".to_owned(), |(report, _)| serde_json::to_string(&report.domains).unwrap_or_default())
     }
 
     /// One app of the last report as JSON, complete with its domains and intervals;

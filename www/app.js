@@ -47,9 +47,11 @@ const handlers = {
     }
     showMessage(problems.join('\n'));
     if (data.timing) main.dataset.timing = JSON.stringify({ ...data.timing, seconds: data.seconds });
-    // One view per task, so that the page answers input between them (no long task).
+    // One view per task, so that the page answers input between them (no long task); the
+    // domains, the largest part, are parsed in a task of their own.
     byId('results').hidden = false;
-    for (const view of [renderFindings, renderOverview, renderApps, renderNetwork, renderCompanies, renderSources]) {
+    const parseDomains = () => { report.domains = JSON.parse(data.domains); };
+    for (const view of [renderFindings, renderOverview, renderApps, parseDomains, renderNetwork, renderCompanies, renderSources]) {
       await nextTask();
       if (rendering !== renders) return; // a newer report is being rendered
       view();

@@ -7,7 +7,7 @@
 //               {type: 'app', bundleId}               (one app with its intervals)
 // Messages out: {type: 'ready'}
 //               {type: 'progress', bytes, total, records, file}
-//               {type: 'report', json, unreadable: [{file, message}], seconds, timing}
+//               {type: 'report', json, domains (JSON of report.domains), unreadable: [{file, message}], seconds, timing}
 //               {type: 'app', bundleId, json}
 //               {type: 'failed', message}
 
@@ -31,7 +31,7 @@ self.onmessage = async ({ data }) => {
   try {
     await ready;
     if (data.type === 'analyze') await analyze(data.files, data.quietHours);
-    else if (data.type === 'report') postMessage({ type: 'report', json: session.report(data.quietHours), unreadable: [] });
+    else if (data.type === 'report') postMessage({ type: 'report', json: session.report(data.quietHours), domains: session.domains(), unreadable: [] });
     else if (data.type === 'app') postMessage({ type: 'app', bundleId: data.bundleId, json: session?.app(data.bundleId) ?? null });
   } catch (error) {
     postMessage({ type: 'failed', message: String(error?.message ?? error) });
@@ -78,8 +78,9 @@ async function analyze(inputs, quietHours) {
   }
   const reported = performance.now();
   const json = session.report(quietHours);
+  const domains = session.domains();
   timing.report = performance.now() - reported;
-  postMessage({ type: 'report', json, unreadable, seconds: (performance.now() - started) / 1000, timing });
+  postMessage({ type: 'report', json, domains, unreadable, seconds: (performance.now() - started) / 1000, timing });
 }
 
 /** The blob's bytes in slices of SLICE bytes, in order, read by the reading worker. */
