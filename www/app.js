@@ -36,7 +36,9 @@ const handlers = {
   async report(data) {
     byId('progress').hidden = true;
     const rendering = ++renders;
+    const parsing = performance.now();
     report = JSON.parse(data.json);
+    performance.measure('parse report', { start: parsing });
     const problems = [
       ...report.files.filter((f) => f.error).map((f) => `“${f.name}” ${f.error}`),
       ...data.unreadable.map((u) => `“${u.file}”: ${u.message}`),
@@ -54,7 +56,10 @@ const handlers = {
     for (const view of [renderFindings, renderOverview, renderApps, parseDomains, renderNetwork, renderCompanies, renderSources]) {
       await nextTask();
       if (rendering !== renders) return; // a newer report is being rendered
+      const started = performance.now();
       view();
+      // Named steps for `make bench-web`, which reports the longest.
+      performance.measure(view.name || 'view', { start: started });
     }
     if (openApp) showApp(openApp);
     if (main.dataset.state === 'working') byId('results').scrollIntoView({ block: 'start' });

@@ -55,7 +55,8 @@ async function measure(url, file) {
     const state = await settled(page, ['done', 'error'], 600_000);
     if (state !== 'done') throw new Error(`${url}: ended in state ${state}`);
     const { start, end, longest, timing, render } = await page.evaluate(() => ({ start: window.__start, end: window.__end, longest: window.__longest, timing: document.querySelector('main').dataset.timing, render: document.querySelector('main').dataset.renderMs }));
-    if (process.env.BENCH_VERBOSE) console.log('    worker', timing, 'render', render);
+    const steps = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => `${m.name} ${m.duration.toFixed(0)} ms`));
+    if (process.env.BENCH_VERBOSE) console.log('    worker', timing, 'steps', steps.join(', '));
     return { seconds: (end - start) / 1000, peakMiB: rendererPeakMiB(browser.profile), longestTaskMs: longest };
   } finally {
     await browser.context.close();
