@@ -13,6 +13,7 @@
 //! `graph.facebook.com`, then `facebook.com`.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::summary::is_ip_literal;
 
@@ -124,8 +125,14 @@ impl Party {
     }
 }
 
-/// The tables, parsed once.
+/// The look-ups: the project's tables and, once loaded, the tracker database.
 pub struct Directory {
+    tables: &'static ProjectTables,
+    trackerdb: Option<Trackerdb>,
+}
+
+/// The project's own tables, parsed once per process.
+struct ProjectTables {
     companies: Vec<Company>,
     /// By bundle ID: name, Chinese name, company.
     apps: HashMap<String, (String, Option<String>, usize)>,
@@ -133,7 +140,6 @@ pub struct Directory {
     prefixes: Vec<(String, usize)>,
     /// By domain: company, category.
     domains: HashMap<String, (usize, String)>,
-    trackerdb: Option<Trackerdb>,
 }
 
 /// The compiled tracker database: organizations, and per domain its organization and
@@ -154,6 +160,15 @@ impl Default for Directory {
 impl Directory {
     /// The project's own tables (compiled in); no tracker database yet.
     pub fn new() -> Directory {
+        static TABLES: OnceLock<ProjectTables> = OnceLock::new();
+        Directory { tables: TABLES.get_or_init(ProjectTables::parse), trackerdb: None }
+    }
+}
+
+impl ProjectTables {
+    /// Parses the compiled-in tables; panics on a table that breaks its own format (a
+    /// build error, caught by every test).
+    fn parse() -> ProjectTables {
         let mut companies = Vec::new();
         let mut prefixes = Vec::new();
         for [key, name, name_zh, ghostery, bundle_prefixes, _source] in rows::<6>(COMPANIES) {
@@ -179,9 +194,11 @@ impl Directory {
         let domains = rows::<4>(DOMAINS)
             .map(|[domain, key, category, _note]| (domain.to_owned(), (company(key), category.to_owned())))
             .collect();
-        Directory { companies, apps, prefixes, domains, trackerdb: None }
+        ProjectTables { companies, apps, prefixes, domains }
     }
+}
 
+impl Directory {
     /// Loads the compiled tracker database (`www/data/trackerdb.tsv`, written by `make data`):
     /// a `#` comment line naming the version, then `domain<TAB>organization key<TAB>name<TAB>category`
     /// per line. Lines that do not have that shape are skipped. Returns how many domains
@@ -203,7 +220,7 @@ impl Directory {
                 continue;
             };
             let organization = *organization_index.entry(key.to_owned()).or_insert_with(|| {
-                let ours = self.companies.iter().position(|c| c.ghostery.as_deref() == Some(key));
+                let ours = self.tables.companies.iter().position(|c| c.ghostery.as_deref() == Some(key));
                 organizations.push((key.to_owned(), name.to_owned(), ours));
                 organizations.len() - 1
             });
@@ -221,21 +238,21 @@ impl Directory {
 
     /// Rows in the project's tables: apps, companies, domains.
     pub fn sizes(&self) -> (usize, usize, usize) {
-        (self.apps.len(), self.companies.len(), self.domains.len())
+        (self.tables.apps.len(), self.tables.companies.len(), self.tables.domains.len())
     }
 
     /// What is known of an app. A team-ID prefix (`5Q4J53EFRC.com.sbb.ch`) is ignored.
     pub fn app(&self, bundle_id: &str) -> AppIdentity<'_> {
         let bundle_id = without_team_id(bundle_id);
-        if let Some((name, name_zh, company)) = self.apps.get(bundle_id) {
+        if let Some((name, name_zh, company)) = self.tables.apps.get(bundle_id) {
             return AppIdentity {
                 name: Some(name),
                 name_zh: name_zh.as_deref(),
-                company: Some(&self.companies[*company]),
+                company: Some(&self.tables.companies[*company]),
             };
         }
-        let company = self.prefixes.iter().find(|(prefix, _)| bundle_id.starts_with(prefix.as_str()));
-        AppIdentity { company: company.map(|&(_, index)| &self.companies[index]), ..AppIdentity::default() }
+        let company = self.tables.prefixes.iter().find(|(prefix, _)| bundle_id.starts_with(prefix.as_str()));
+        AppIdentity { company: company.map(|&(_, index)| &self.tables.companies[index]), ..AppIdentity::default() }
     }
 
     /// What the project's table or the tracker database says of a (lower-cased) domain, or
@@ -245,8 +262,8 @@ impl Directory {
             return Some(DomainIdentity { category: Some("ip_address"), ..DomainIdentity::default() });
         }
         let candidates = candidates(domain);
-        if let Some((company, category)) = candidates.iter().find_map(|candidate| self.domains.get(*candidate)) {
-            let company = &self.companies[*company];
+        if let Some((company, category)) = candidates.iter().find_map(|candidate| self.tables.domains.get(*candidate)) {
+            let company = &self.tables.companies[*company];
             return Some(DomainIdentity {
                 owner: Some(&company.name),
                 owner_zh: company.name_zh.as_deref(),
@@ -259,7 +276,7 @@ impl Directory {
         let db = self.trackerdb.as_ref()?;
         let &(organization, category) = candidates.iter().find_map(|candidate| db.domains.get(*candidate))?;
         let (_, name, ours) = &db.organizations[organization];
-        let company = ours.map(|index| &self.companies[index]);
+        let company = ours.map(|index| &self.tables.companies[index]);
         Some(DomainIdentity {
             owner: Some(company.map_or(name.as_str(), |c| c.name.as_str())),
             owner_zh: company.and_then(|c| c.name_zh.as_deref()),
@@ -275,7 +292,7 @@ impl Directory {
         if apple_owner.is_empty() {
             return DomainIdentity::default();
         }
-        let company = self.companies.iter().find(|c| c.name.eq_ignore_ascii_case(apple_owner));
+        let company = self.tables.companies.iter().find(|c| c.name.eq_ignore_ascii_case(apple_owner));
         DomainIdentity {
             owner: Some(company.map_or(apple_owner, |c| c.name.as_str())),
             owner_zh: company.and_then(|c| c.name_zh.as_deref()),
