@@ -80,6 +80,7 @@ async function analyze(inputs, quietHours) {
   const json = session.report(quietHours);
   const domains = session.domains();
   timing.report = performance.now() - reported;
+  timing.wasmMiB = Math.round((await ready).memory.buffer.byteLength / 1048576);
   postMessage({ type: 'report', json, domains, unreadable, seconds: (performance.now() - started) / 1000, timing });
 }
 
