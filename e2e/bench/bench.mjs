@@ -54,7 +54,7 @@ async function measure(url, file) {
     await page.setInputFiles('#file', file);
     const state = await settled(page, ['done', 'error'], 600_000);
     if (state !== 'done') throw new Error(`${url}: ended in state ${state}`);
-    const { start, end, longest, timing, render } = await page.evaluate(() => ({ start: window.__start, end: window.__end, longest: window.__longest, timing: document.querySelector('main').dataset.timing, render: document.querySelector('main').dataset.renderMs }));
+    const { start, end, longest, timing } = await page.evaluate(() => ({ start: window.__start, end: window.__end, longest: window.__longest, timing: document.querySelector('main').dataset.timing }));
     const steps = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => `${m.name} ${m.duration.toFixed(0)} ms`));
     if (process.env.BENCH_VERBOSE) console.log('    worker', timing, 'steps', steps.join(', '));
     return { seconds: (end - start) / 1000, peakMiB: rendererPeakMiB(browser.profile), longestTaskMs: longest };
