@@ -202,6 +202,9 @@ struct WireAppDomain {
     last: String,
 }
 
+// The ownership keys are written out here and in `WireAppDomain` rather than shared through
+// `#[serde(flatten)]`: serde cannot combine `flatten` with `deny_unknown_fields`, and the
+// contract test must reject keys it does not know.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 struct WireDomain {
