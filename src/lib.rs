@@ -27,6 +27,9 @@
 #![deny(missing_docs)]
 
 mod beta1;
+mod compare;
+mod coverage;
+mod export;
 pub mod decode;
 mod directory;
 mod findings;
@@ -46,7 +49,9 @@ pub mod wasm;
 
 pub use crate::findings::RULES;
 pub use crate::hashing::seed_with;
-pub use crate::options::{Options, QuietHours};
+pub use crate::compare::*;
+pub use crate::export::*;
+pub use crate::options::{parse_local_time, LocalRange, Options, QuietHours};
 pub use crate::report::*;
 pub use crate::summary::is_ip_literal;
 pub use crate::time::Timestamp;
@@ -67,6 +72,8 @@ pub struct Analyzer {
     directory: Directory,
     current: Option<FileReader>,
     files: Vec<FileSummary>,
+    /// Each export's window: its first and last record.
+    windows: Vec<(Timestamp, Timestamp)>,
     unknown: u64,
     skipped: u64,
     /// Per export file: its index, listed diagnostics and how many more were not listed.
@@ -105,6 +112,10 @@ impl Analyzer {
     pub fn finish_file(&mut self) -> Option<&FileSummary> {
         let finished = self.current.take()?.finish(&mut self.history);
         if finished.summary.error.is_none() {
+            let parsed = |time: &Option<String>| time.as_deref().and_then(Timestamp::parse);
+            if let (Some(first), Some(last)) = (parsed(&finished.summary.first), parsed(&finished.summary.last)) {
+                self.windows.push((first, last));
+            }
             self.unknown += finished.unknown;
             self.skipped += finished.summary.skipped;
             let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
@@ -136,12 +147,15 @@ impl Analyzer {
     pub fn report(&self, options: &Options) -> Report {
         let mut summaries = summary::summarize(&self.history, options);
         let companies = identities::identify(&self.directory, &mut summaries.apps, &mut summaries.domains);
-        let period = self.history.span().map(|(first, last)| Period {
+        let period = self.history.span(options.range).map(|(first, last)| Period {
             first: first.to_rfc3339(),
             last: last.to_rfc3339(),
             days: (last.local_day() - first.local_day() + 1).max(1) as u64,
         });
-        let days = period.as_ref().map_or(1, |p| p.days);
+        let coverage = coverage::coverage(&self.windows, options.range);
+        // Averages per day are over the days some export covers: a gap between weekly
+        // exports is missing data, not a quiet week.
+        let days = coverage.days.max(1);
         let findings = findings::find(&summaries.apps, days, options);
         let access = self.history.access.records();
         let (diagnostics, diagnostics_omitted) = self.diagnostics(&summaries.pairing_diagnostics);
@@ -156,7 +170,13 @@ impl Analyzer {
             },
             files: self.files.clone(),
             period,
-            options: OptionsUsed { quiet_hours: options.quiet_hours.to_string(), thresholds: options.thresholds },
+            coverage,
+            options: OptionsUsed {
+                quiet_hours: options.quiet_hours.to_string(),
+                from: options.range.from.map(options::format_local_time),
+                until: options.range.until.map(options::format_local_time),
+                thresholds: options.thresholds,
+            },
             apps: summaries.apps,
             domains: summaries.domains,
             websites: summaries.websites,
@@ -166,6 +186,13 @@ impl Analyzer {
             diagnostics,
             diagnostics_omitted,
         }
+    }
+
+    /// Compares the history before local time `split_at` (local milliseconds, see
+    /// [`parse_local_time`]) with the history from then on.
+    pub fn compare_split(&self, split_at: i64, options: &Options) -> Comparison {
+        let (before, after) = LocalRange::split_at(split_at);
+        compare(&self.report(&Options { range: before, ..*options }), &self.report(&Options { range: after, ..*options }))
     }
 
     /// Reading and pairing diagnostics together: per file in the order read, by line, at

@@ -12,6 +12,61 @@ pub struct Options {
     pub quiet_hours: QuietHours,
     /// Thresholds of the finding rules.
     pub thresholds: Thresholds,
+    /// The part of the history to report on (all of it by default).
+    pub range: LocalRange,
+}
+
+/// A stretch of local clock time `[from, until)`, either end open; used to report on one
+/// part of a history (before or after a date).
+///
+/// A record belongs to it when its own local time does: an interval by its begin, an open
+/// begin or an orphan end by its time, a network record by its `timeStamp` (the end of its
+/// window). So an interval that begins before the split and ends after it counts before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LocalRange {
+    /// Local milliseconds since 1970-01-01 00:00 (see [`crate::Timestamp::local_ms`]), included.
+    pub from: Option<i64>,
+    /// Local milliseconds, excluded.
+    pub until: Option<i64>,
+}
+
+impl LocalRange {
+    /// The whole history.
+    pub const ALL: LocalRange = LocalRange { from: None, until: None };
+
+    /// Whether a time given as local milliseconds falls in the range.
+    pub fn contains_local(self, local_ms: i64) -> bool {
+        self.from.is_none_or(|from| local_ms >= from) && self.until.is_none_or(|until| local_ms < until)
+    }
+
+    /// Whether a local calendar day (days since 1970-01-01) overlaps the range.
+    pub fn overlaps_day(self, day: i64) -> bool {
+        const DAY_MS: i64 = 86_400_000;
+        let (start, end) = (day * DAY_MS, (day + 1) * DAY_MS);
+        self.from.is_none_or(|from| end > from) && self.until.is_none_or(|until| start < until)
+    }
+
+    /// Before and after a local time: the two halves of a history split there.
+    pub fn split_at(local_ms: i64) -> (LocalRange, LocalRange) {
+        (LocalRange { from: None, until: Some(local_ms) }, LocalRange { from: Some(local_ms), until: None })
+    }
+}
+
+/// Parses a split point in local time: `YYYY-MM-DD` (midnight) or `YYYY-MM-DDTHH:MM`;
+/// returns local milliseconds since 1970-01-01 00:00.
+pub fn parse_local_time(text: &str) -> Result<i64, String> {
+    use chrono::{NaiveDate, NaiveDateTime};
+    let text = text.trim();
+    let time = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|date| date.and_time(chrono::NaiveTime::MIN)))
+        .map_err(|_| format!("{text:?} should be a date such as 2021-10-08 or 2021-10-08T12:00 (local time)"))?;
+    Ok(time.and_utc().timestamp_millis())
+}
+
+/// Local milliseconds as `YYYY-MM-DDTHH:MM` (the form [`parse_local_time`] reads).
+pub fn format_local_time(local_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(local_ms).map_or_else(String::new, |time| time.format("%Y-%m-%dT%H:%M").to_string())
 }
 
 impl Default for Thresholds {

@@ -16,6 +16,8 @@ pub struct Report {
     pub files: Vec<FileSummary>,
     /// First and last time of any kept record; `null` when nothing was kept.
     pub period: Option<Period>,
+    /// Which local days the exports cover, and the gaps between them.
+    pub coverage: Coverage,
     /// The settings these results were computed with.
     pub options: OptionsUsed,
     /// Per app, sorted by bundle ID.
@@ -179,11 +181,37 @@ pub struct Period {
     pub days: u64,
 }
 
+/// The local days that the exports' windows cover. Each file covers the days from its
+/// first to its last record; the days between files are gaps: no data, not no access.
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    /// Days covered by at least one file (within the report's range).
+    pub days: u64,
+    /// Runs of days no file covers, between the first and the last covered day, in order.
+    pub gaps: Vec<Gap>,
+}
+
+/// Days in a row that no export covers.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Gap {
+    /// First uncovered day, `YYYY-MM-DD`.
+    pub first: String,
+    /// Last uncovered day, `YYYY-MM-DD`.
+    pub last: String,
+    /// How many days.
+    pub days: u64,
+}
+
 /// The settings used.
 #[derive(Clone, Debug, Serialize)]
 pub struct OptionsUsed {
     /// Quiet hours as `HH:MM-HH:MM`, local time, start included, end excluded.
     pub quiet_hours: String,
+    /// The part of the history reported on, local time `YYYY-MM-DDTHH:MM`: records from
+    /// `from` (included) until `until` (excluded); `null` for an open end.
+    pub from: Option<String>,
+    /// See `from`.
+    pub until: Option<String>,
     /// Thresholds of the finding rules.
     pub thresholds: Thresholds,
 }
@@ -251,6 +279,9 @@ pub struct CategorySummary {
     pub last: Option<String>,
     /// Intervals by the local hour of day their begin falls in (24 numbers).
     pub by_hour: Vec<u64>,
+    /// Intervals per week (Monday to Sunday, local dates) of their begin, in order; weeks
+    /// without intervals are left out.
+    pub by_week: Vec<WeekCount>,
     /// Intervals per local calendar day of their begin, in date order.
     pub by_day: Vec<DayCount>,
     /// Every interval as `[begin UTC ms, end UTC ms, begin offset minutes, end offset
@@ -269,8 +300,21 @@ pub struct DayCount {
     pub date: String,
     /// Intervals that began that day.
     pub intervals: u64,
+    /// Of those, intervals that began in quiet hours.
+    pub quiet_hours: u64,
     /// Of those, by the local hour of day they began in (24 numbers).
     pub by_hour: Vec<u64>,
+}
+
+/// A count over one week, Monday to Sunday in local dates.
+#[derive(Clone, Debug, Serialize)]
+pub struct WeekCount {
+    /// The week's Monday, `YYYY-MM-DD`.
+    pub week: String,
+    /// Intervals that began that week.
+    pub intervals: u64,
+    /// Of those, intervals that began in quiet hours.
+    pub quiet_hours: u64,
 }
 
 /// One app's network activity.

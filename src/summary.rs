@@ -7,9 +7,9 @@ use std::net::IpAddr;
 use crate::history::HashMap;
 
 use crate::history::{FileIndex, History, Name, Names, NetworkRecord, Origin};
-use crate::options::Options;
+use crate::options::{LocalRange, Options};
 use crate::report::{
-    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Ownership, WebsiteSummary,
+    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Ownership, WebsiteSummary, WeekCount,
 };
 use crate::time::{format_day, Timestamp};
 
@@ -51,7 +51,7 @@ pub struct Summaries {
 /// threads exist they are computed on two.
 pub fn summarize(history: &History, options: &Options) -> Summaries {
     let ((categories, pairing_diagnostics), network) =
-        both(|| access_summaries(history, options), || NetworkSummaries::new(history));
+        both(|| access_summaries(history, options), || NetworkSummaries::new(history, options.range));
     let names = &history.names;
     let mut apps: BTreeMap<&str, AppSummary> = BTreeMap::new();
     for (app, category) in categories {
@@ -92,9 +92,11 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
     // Count the intervals first, so that each timeline is allocated once at its size.
     let mut interval_counts: HashMap<(Name, Name), usize> = HashMap::default();
+    let range = options.range;
+    let within = |time: Timestamp| range.contains_local(time.local_ms());
     for pair in history.access.pairs() {
         if let (Some(begin), Some(end)) = (pair.begin, pair.end) {
-            if end.time.utc_ms() >= begin.time.utc_ms() {
+            if end.time.utc_ms() >= begin.time.utc_ms() && within(begin.time) {
                 *interval_counts.entry((begin.app, begin.category)).or_default() += 1;
             }
         }
@@ -106,6 +108,9 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let mut diagnose = |origin: Origin, message: &'static str| pairing_diagnostics.push((origin.file, origin.line, message));
     for pair in history.access.pairs() {
         match (pair.begin, pair.end) {
+            // A pair belongs where its begin does; a lone begin or end where it is.
+            (Some(begin), _) if !within(begin.time) => {}
+            (None, Some(end)) if !within(end.time) => {}
             (Some(begin), Some(end)) => {
                 if (begin.app, begin.category) != (end.app, end.category) {
                     diagnose(pair.end_origin, "this intervalEnd names another app or category than its intervalBegin; the begin's are used");
@@ -135,7 +140,7 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
             (None, None) => {}
         }
     }
-    for event in history.events.values().flatten() {
+    for event in history.events.values().flatten().filter(|event| within(event.time)) {
         let records = by_category.entry((event.app, event.category)).or_default();
         records.saw(event.time);
         records.events.push(event.time);
@@ -164,7 +169,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     records.events.sort_unstable();
     let mut by_hour = vec![0u64; 24];
     // Intervals are sorted by begin, so days arrive in runs (in order, but for offset changes).
-    let mut by_day: Vec<(i64, [u64; 24])> = Vec::new();
+    let mut by_day: Vec<DayRun> = Vec::new();
     let (mut total_ms, mut max_ms, mut quiet_hours) = (0i64, 0i64, 0u64);
     for &[begin_ms, end_ms, begin_offset, _] in &records.timeline {
         let duration = end_ms - begin_ms;
@@ -172,26 +177,32 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         max_ms = max_ms.max(duration);
         let begin = Timestamp::from_parts(begin_ms, begin_offset as i16).expect("taken from a timestamp");
         let (minute, day) = (begin.local_minute_of_day(), begin.local_day());
-        quiet_hours += u64::from(options.quiet_hours.contains(minute));
+        let quiet = u64::from(options.quiet_hours.contains(minute));
+        quiet_hours += quiet;
         let hour = usize::from(minute / 60);
         by_hour[hour] += 1;
         match by_day.last_mut() {
-            Some((run_day, hours)) if *run_day == day => hours[hour] += 1,
+            Some(run) if run.day == day => {
+                run.hours[hour] += 1;
+                run.quiet_hours += quiet;
+            }
             _ => {
                 let mut hours = [0; 24];
                 hours[hour] = 1;
-                by_day.push((day, hours));
+                by_day.push(DayRun { day, hours, quiet_hours: quiet });
             }
         }
     }
     let (first, last) = records.span.unzip();
     let runs = merge_days(by_day);
+    let by_week = weeks(&runs);
     // A new vector, not `runs` collected in place, which would keep its 200 bytes per day.
     let mut days = Vec::with_capacity(runs.len());
-    days.extend(runs.into_iter().map(|(day, hours)| DayCount {
-        date: format_day(day),
-        intervals: hours.iter().sum(),
-        by_hour: hours.to_vec(),
+    days.extend(runs.into_iter().map(|run| DayCount {
+        date: format_day(run.day),
+        intervals: run.hours.iter().sum(),
+        quiet_hours: run.quiet_hours,
+        by_hour: run.hours.to_vec(),
     }));
     let moment = |t: &Timestamp| [t.utc_ms(), i64::from(t.offset_minutes())];
     CategorySummary {
@@ -208,6 +219,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
         first: first.map(Timestamp::to_rfc3339),
         last: last.map(Timestamp::to_rfc3339),
         by_hour,
+        by_week,
         by_day: days,
         timeline: records.timeline,
         open_since: records.open.iter().map(moment).collect(),
@@ -215,17 +227,47 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     }
 }
 
+/// The intervals that began on one local day, by hour.
+struct DayRun {
+    /// Days since 1970-01-01.
+    day: i64,
+    hours: [u64; 24],
+    quiet_hours: u64,
+}
+
 /// Sorts day runs and adds up runs of the same day, hour by hour.
-fn merge_days(mut runs: Vec<(i64, [u64; 24])>) -> Vec<(i64, [u64; 24])> {
-    runs.sort_by_key(|&(day, _)| day);
+fn merge_days(mut runs: Vec<DayRun>) -> Vec<DayRun> {
+    runs.sort_by_key(|run| run.day);
     runs.dedup_by(|later, earlier| {
-        let same = later.0 == earlier.0;
+        let same = later.day == earlier.day;
         if same {
-            earlier.1.iter_mut().zip(later.1).for_each(|(sum, count)| *sum += count);
+            earlier.hours.iter_mut().zip(later.hours).for_each(|(sum, count)| *sum += count);
+            earlier.quiet_hours += later.quiet_hours;
         }
         same
     });
     runs
+}
+
+/// Days since 1970-01-01 of the Monday that starts the week of `day` (1970-01-01 was a Thursday).
+pub fn week_start(day: i64) -> i64 {
+    day - (day + 3).rem_euclid(7)
+}
+
+/// Day runs (sorted by day) added up by week, Monday to Sunday.
+fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
+    let mut weeks: Vec<(i64, u64, u64)> = Vec::new();
+    for run in days {
+        let (start, intervals) = (week_start(run.day), run.hours.iter().sum::<u64>());
+        match weeks.last_mut() {
+            Some(week) if week.0 == start => {
+                week.1 += intervals;
+                week.2 += run.quiet_hours;
+            }
+            _ => weeks.push((start, intervals, run.quiet_hours)),
+        }
+    }
+    weeks.into_iter().map(|(start, intervals, quiet_hours)| WeekCount { week: format_day(start), intervals, quiet_hours }).collect()
 }
 
 /// Network records grouped by app × lower-cased domain, then rolled up three ways.
@@ -257,14 +299,16 @@ struct WebsiteTotals {
 }
 
 impl NetworkSummaries {
-    fn new(history: &History) -> NetworkSummaries {
+    /// The network records whose `timeStamp` falls in `range`, summarised.
+    fn new(history: &History, range: LocalRange) -> NetworkSummaries {
         let names = &history.names;
+        let within = |record: &NetworkRecord| range.contains_local(record.last.local_ms());
         // Number each distinct lower-cased domain once; group and sum by numbers, and turn
         // them into text only for the output.
         let mut lower_texts: Vec<String> = Vec::new();
         let mut lower_numbers: HashMap<String, u32> = HashMap::default();
         let mut domain_number: HashMap<Name, u32> = HashMap::default();
-        for record in history.network.keys() {
+        for record in history.network.keys().filter(|record| within(record)) {
             domain_number.entry(record.domain).or_insert_with(|| {
                 let lower = names.text(record.domain).to_lowercase();
                 *lower_numbers.entry(lower.clone()).or_insert_with(|| {
@@ -274,7 +318,7 @@ impl NetworkSummaries {
             });
         }
         let mut groups: HashMap<(Name, u32), Vec<ReadRecord<'_>>> = HashMap::default();
-        for (record, files) in &history.network {
+        for (record, files) in history.network.iter().filter(|(record, _)| within(record)) {
             groups.entry((record.app, domain_number[&record.domain])).or_default().push((record, files.as_slice()));
         }
         let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();

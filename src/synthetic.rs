@@ -32,18 +32,27 @@ pub struct Plan {
     pub offset_change: Option<(u32, i16)>,
     /// Write iOS 18 records (`accessCount`); otherwise iOS 15.2–17 records.
     pub ios18: bool,
+    /// From this day on (0 is the first), WeChat behaves differently, as after an update:
+    /// it reads photos by day only (no night reads) and starts contacting a Google tracker
+    /// (`app-measurement.com`) and a new server of its own (`update.weixin.qq.com`).
+    pub change_day: Option<u32>,
 }
+
+/// The domains WeChat starts contacting on [`Plan::change_day`].
+pub const CHANGE_DOMAINS: [&str; 2] = ["app-measurement.com", "update.weixin.qq.com"];
 
 impl Default for Plan {
     /// Seven days from Monday 2021-10-04, China Standard Time, iOS 18 format.
     fn default() -> Self {
         Plan {
             seed: 1,
-            start_utc_ms: 1_633_276_800_000 - 8 * HOUR,
+            // 2021-10-03T16:00:00Z, local midnight in Beijing.
+            start_utc_ms: 1_633_276_800_000,
             days: 7,
             offset_minutes: 8 * 60,
             offset_change: None,
             ios18: true,
+            change_day: None,
         }
     }
 }
@@ -289,9 +298,11 @@ impl SyntheticHistory {
         let mut intervals = Vec::new();
         for day in 0..i64::from(plan.days) {
             let midnight = plan.start_utc_ms + day * DAY;
+            let changed = plan.change_day.is_some_and(|change| day >= i64::from(change));
             for (index, habit) in HABITS.iter().enumerate() {
                 let day_sessions = poisson(&mut rng, habit.per_day);
-                let night_sessions = poisson(&mut rng, habit.per_night);
+                let stopped = changed && habit.app == "com.tencent.xin" && habit.category == "photos";
+                let night_sessions = poisson(&mut rng, if stopped { 0.0 } else { habit.per_night });
                 let mut sessions: Vec<i64> = (0..day_sessions).map(|_| 7 * HOUR + rng.i64(0..16 * HOUR)).collect();
                 sessions.extend((0..night_sessions).map(|_| rng.i64(0..6 * HOUR - MINUTE)));
                 for at in sessions {
@@ -309,11 +320,25 @@ impl SyntheticHistory {
             begin: plan.start_utc_ms - 10 * MINUTE,
             end: plan.start_utc_ms + 20 * MINUTE,
         });
-        let contacts = contacts(&mut rng);
+        let mut contacts = contacts(&mut rng);
+        let first_day = |contact: &Contact| match plan.change_day {
+            Some(change) if CHANGE_DOMAINS.contains(&contact.domain.as_str()) => i64::from(change),
+            _ => 0,
+        };
+        if plan.change_day.is_some() {
+            contacts.extend(CHANGE_DOMAINS.map(|domain| Contact {
+                app: "com.tencent.xin".into(),
+                domain: domain.into(),
+                per_day: 20.0,
+                owner: "",
+                context: String::new(),
+                by_app: true,
+            }));
+        }
         let connections = contacts
             .iter()
             .map(|contact| {
-                let mut times: Vec<i64> = (0..i64::from(plan.days))
+                let mut times: Vec<i64> = (first_day(contact)..i64::from(plan.days))
                     .flat_map(|day| {
                         let count = poisson(&mut rng, contact.per_day);
                         let midnight = plan.start_utc_ms + day * DAY;
@@ -330,6 +355,21 @@ impl SyntheticHistory {
     /// The whole history as an export window `[start, end)`, the end being the export time.
     pub fn window(&self) -> (i64, i64) {
         (self.plan.start_utc_ms, self.plan.start_utc_ms + i64::from(self.plan.days) * DAY)
+    }
+
+    /// The export window of days `from..to` of the history (0 is the first day).
+    pub fn days(&self, from: u32, to: u32) -> (i64, i64) {
+        (self.plan.start_utc_ms + i64::from(from) * DAY, self.plan.start_utc_ms + i64::from(to) * DAY)
+    }
+
+    /// The domains (lower-cased) contacted within `window`.
+    pub fn domains(&self, window: (i64, i64)) -> std::collections::BTreeSet<String> {
+        self.contacts
+            .iter()
+            .zip(&self.connections)
+            .filter(|(_, times)| times.iter().any(|&t| window.0 <= t && t < window.1))
+            .map(|(contact, _)| contact.domain.to_lowercase())
+            .collect()
     }
 
     fn time(&self, utc_ms: i64) -> Timestamp {

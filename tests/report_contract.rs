@@ -27,6 +27,7 @@ struct WireReport {
     files: Vec<WireFile>,
     #[serde(deserialize_with = "nullable")]
     period: Option<WirePeriod>,
+    coverage: WireCoverage,
     options: WireOptions,
     apps: Vec<WireApp>,
     domains: Vec<WireDomain>,
@@ -101,8 +102,27 @@ struct WirePeriod {
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
+struct WireCoverage {
+    days: u64,
+    gaps: Vec<WireGap>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct WireGap {
+    first: String,
+    last: String,
+    days: u64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
 struct WireOptions {
     quiet_hours: String,
+    #[serde(deserialize_with = "nullable")]
+    from: Option<String>,
+    #[serde(deserialize_with = "nullable")]
+    until: Option<String>,
     thresholds: WireThresholds,
 }
 
@@ -149,6 +169,7 @@ struct WireCategory {
     #[serde(deserialize_with = "nullable")]
     last: Option<String>,
     by_hour: Vec<u64>,
+    by_week: Vec<WireWeek>,
     by_day: Vec<WireDay>,
     timeline: Vec<[i64; 4]>,
     open_since: Vec<[i64; 2]>,
@@ -160,7 +181,16 @@ struct WireCategory {
 struct WireDay {
     date: String,
     intervals: u64,
+    quiet_hours: u64,
     by_hour: Vec<u64>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct WireWeek {
+    week: String,
+    intervals: u64,
+    quiet_hours: u64,
 }
 
 #[derive(Deserialize, Debug)]
@@ -497,6 +527,7 @@ fn options_are_echoed() {
     let options = Options {
         quiet_hours: "22:00-07:00".parse().unwrap(),
         thresholds: privacy_lens::Thresholds { quiet_hours_min: 1, frequent_per_day: 2.5, long_seconds: 10.0, trackers_min: 2 },
+        range: privacy_lens::LocalRange::ALL,
     };
     let report = wire(&name, &analyze([(name.as_str(), bytes.as_slice())], &options));
     assert_eq!(report.options.quiet_hours, "22:00-07:00");

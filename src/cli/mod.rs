@@ -4,12 +4,15 @@ mod text;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use privacy_lens::synthetic::{Plan, SyntheticHistory};
-use privacy_lens::{Analyzer, Options, QuietHours, Thresholds};
+use privacy_lens::{
+    access_csv, apps_csv, blocklist, domains_csv, intervals_csv, parse_local_time, Analyzer, BlocklistFormat, LocalRange,
+    Options, QuietHours, Report, Thresholds, CSV_TABLES,
+};
 
 /// Chunk size for reading files: large enough to amortise calls, small enough to stay in cache.
 const CHUNK: usize = 4 << 20;
@@ -25,6 +28,8 @@ struct Cli {
 enum Command {
     /// Read one or more exports (one history; overlaps count once) and report on them.
     Analyze(AnalyzeArgs),
+    /// Compare two sets of exports, or one history before and after a date.
+    Compare(CompareArgs),
     /// Write a synthetic, realistic export (for demos, tests and benchmarks).
     Generate(GenerateArgs),
 }
@@ -35,8 +40,44 @@ struct AnalyzeArgs {
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print the report as JSON (the stable format described in the README).
+    #[arg(long, conflicts_with = "blocklist")]
+    json: bool,
+    /// Also write the CSV tables (intervals.csv, access.csv, apps.csv, domains.csv) into DIR.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
+    /// Print a blocklist of the tracker and Apple-flagged domains seen instead of the report:
+    /// `hosts` (Pi-hole, hosts files) or `adblock` (AdGuard, uBlock Origin).
+    #[arg(long, value_name = "FORMAT")]
+    blocklist: Option<BlocklistFormat>,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("sides").args(["before", "split_at"]).required(true)))]
+struct CompareArgs {
+    /// The earlier exports.
+    #[arg(long, num_args = 1.., value_name = "FILE", requires = "after", conflicts_with_all = ["split_at", "files"])]
+    before: Vec<PathBuf>,
+    /// The later exports.
+    #[arg(long, num_args = 1.., value_name = "FILE", requires = "before")]
+    after: Vec<PathBuf>,
+    /// Instead of two sets: read FILEs as one history and compare before and after this
+    /// local time (`YYYY-MM-DD`, midnight, or `YYYY-MM-DDTHH:MM`).
+    #[arg(long, value_name = "DATE", value_parser = parse_local_time, requires = "files")]
+    split_at: Option<i64>,
+    /// The exports of the one history (with --split-at).
+    files: Vec<PathBuf>,
+    /// Print the comparison as JSON (the stable format described in the README).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+/// What the report is computed with: quiet hours, the rules' thresholds, the tracker database.
+#[derive(Args)]
+struct Settings {
     /// Quiet hours, local time, start included and end excluded; may cross midnight.
     #[arg(long, value_name = "HH:MM-HH:MM", default_value = "00:00-06:00")]
     quiet_hours: QuietHours,
@@ -60,6 +101,44 @@ struct AnalyzeArgs {
     trackerdb: Option<PathBuf>,
 }
 
+impl Settings {
+    fn options(&self) -> Options {
+        Options {
+            quiet_hours: self.quiet_hours,
+            thresholds: Thresholds {
+                quiet_hours_min: self.quiet_hours_min,
+                frequent_per_day: self.frequent_per_day,
+                long_seconds: self.long_seconds,
+                trackers_min: self.trackers_min,
+            },
+            range: LocalRange::ALL,
+        }
+    }
+
+    /// The tracker database's bytes (a note on stderr when there is none).
+    fn trackerdb(&self) -> Option<Vec<u8>> {
+        let Some(path) = self.trackerdb.clone().or_else(default_trackerdb) else {
+            eprintln!(
+                "privacy-lens: note: no tracker database (give --trackerdb FILE; `make data` writes www/data/trackerdb.tsv); \
+                 owners come from the project's table and Apple only"
+            );
+            return None;
+        };
+        std::fs::read(&path)
+            .inspect_err(|error| eprintln!("privacy-lens: cannot read the tracker database {}: {error}", path.display()))
+            .ok()
+    }
+}
+
+/// An analyzer with the tracker database loaded, if there is one.
+fn analyzer(trackerdb: Option<&[u8]>) -> Analyzer {
+    let mut analyzer = Analyzer::new();
+    if let Some(bytes) = trackerdb {
+        analyzer.load_trackerdb(bytes);
+    }
+    analyzer
+}
+
 #[derive(Args)]
 struct GenerateArgs {
     /// Seed of the random choices; the same seed gives the same file.
@@ -72,6 +151,14 @@ struct GenerateArgs {
     /// used) back to back until the output reaches this many bytes (suffixes K, M, G).
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     size: Option<u64>,
+    /// From this day on (0 is the first), WeChat changes as after an update: no more night
+    /// reads of photos, and new domains (a planted change for comparisons).
+    #[arg(long, value_name = "DAY")]
+    change_day: Option<u32>,
+    /// Write only the export the phone would have made of days FROM..TO of the history
+    /// (0-based, TO excluded), e.g. 0..7 and 5..12 for two overlapping weekly exports.
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_days, conflicts_with = "size")]
+    window: Option<(u32, u32)>,
     /// Where to write; standard output when absent.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -82,6 +169,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyze(args) => analyze(args),
+        Command::Compare(args) => compare(args),
         Command::Generate(args) => generate(args),
     };
     match outcome {
@@ -101,30 +189,64 @@ fn default_trackerdb() -> Option<PathBuf> {
 }
 
 fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
-    let options = Options {
-        quiet_hours: args.quiet_hours,
-        thresholds: Thresholds {
-            quiet_hours_min: args.quiet_hours_min,
-            frequent_per_day: args.frequent_per_day,
-            long_seconds: args.long_seconds,
-            trackers_min: args.trackers_min,
-        },
-    };
-    let mut analyzer = Analyzer::new();
-    match args.trackerdb.or_else(default_trackerdb) {
-        Some(path) => match std::fs::read(&path) {
-            Ok(bytes) => {
-                analyzer.load_trackerdb(&bytes);
-            }
-            Err(error) => eprintln!("privacy-lens: cannot read the tracker database {}: {error}", path.display()),
-        },
-        None => eprintln!(
-            "privacy-lens: note: no tracker database (give --trackerdb FILE; `make data` writes www/data/trackerdb.tsv); \
-             owners come from the project's table and Apple only"
-        ),
+    let options = args.settings.options();
+    let mut analyzer = analyzer(args.settings.trackerdb().as_deref());
+    read_files(&mut analyzer, &args.files);
+    let report = analyzer.report(&options);
+    if let Some(dir) = &args.csv {
+        write_csv(dir, &report, options.quiet_hours)?;
     }
+    let mut out = BufWriter::new(io::stdout().lock());
+    if let Some(format) = args.blocklist {
+        out.write_all(blocklist(&report, format).as_bytes())?;
+    } else if args.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        text::write_report(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(exit_code(&analyzer))
+}
+
+fn compare(args: CompareArgs) -> io::Result<ExitCode> {
+    let options = args.settings.options();
+    let trackerdb = args.settings.trackerdb();
+    let (comparison, read) = match args.split_at {
+        Some(split_at) => {
+            let mut history = analyzer(trackerdb.as_deref());
+            read_files(&mut history, &args.files);
+            (history.compare_split(split_at, &options), history.has_export())
+        }
+        None => {
+            let (mut before, mut after) = (analyzer(trackerdb.as_deref()), analyzer(trackerdb.as_deref()));
+            read_files(&mut before, &args.before);
+            read_files(&mut after, &args.after);
+            let read = before.has_export() && after.has_export();
+            (privacy_lens::compare(&before.report(&options), &after.report(&options)), read)
+        }
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &comparison)?;
+        writeln!(out)?;
+    } else {
+        text::write_comparison(&mut out, &comparison)?;
+    }
+    out.flush()?;
+    if read {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("privacy-lens: each side needs at least one App Privacy Report export");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Reads each file into the analyzer as one more export; a file that cannot be opened or
+/// is not an export is reported on stderr and the others are still read.
+fn read_files(analyzer: &mut Analyzer, files: &[PathBuf]) {
     let mut buffer = vec![0u8; CHUNK];
-    for path in &args.files {
+    for path in files {
         let name = path.display().to_string();
         let mut input: Box<dyn Read> = if name == "-" {
             Box::new(io::stdin().lock())
@@ -156,21 +278,31 @@ fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
             eprintln!("privacy-lens: {error}");
         }
     }
-    let report = analyzer.report(&options);
-    let mut out = BufWriter::new(io::stdout().lock());
-    if args.json {
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        text::write_report(&mut out, &report)?;
-    }
-    out.flush()?;
+}
+
+/// Success when at least one file was an export.
+fn exit_code(analyzer: &Analyzer) -> ExitCode {
     if analyzer.has_export() {
-        Ok(ExitCode::SUCCESS)
+        ExitCode::SUCCESS
     } else {
         eprintln!("privacy-lens: none of the files is an App Privacy Report export");
-        Ok(ExitCode::FAILURE)
+        ExitCode::FAILURE
     }
+}
+
+/// Writes the CSV tables into `dir` (made if missing).
+fn write_csv(dir: &Path, report: &Report, quiet_hours: QuietHours) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for name in CSV_TABLES {
+        let table = match name {
+            "intervals.csv" => intervals_csv(&report.apps, quiet_hours),
+            "access.csv" => access_csv(report),
+            "apps.csv" => apps_csv(report),
+            _ => domains_csv(&report.domains),
+        };
+        std::fs::write(dir.join(name), table)?;
+    }
+    Ok(())
 }
 
 fn generate(args: GenerateArgs) -> io::Result<ExitCode> {
@@ -178,12 +310,13 @@ fn generate(args: GenerateArgs) -> io::Result<ExitCode> {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let plan = Plan { seed: args.seed, days: args.days, ..Plan::default() };
+    let plan = Plan { seed: args.seed, days: args.days, change_day: args.change_day, ..Plan::default() };
     match args.size {
         Some(bytes) => SyntheticHistory::write_weekly_exports(&plan, bytes, &mut out)?,
         None => {
             let history = SyntheticHistory::generate(&plan);
-            history.write_export(history.window(), &mut out)?;
+            let window = args.window.map_or_else(|| history.window(), |(from, to)| history.days(from, to));
+            history.write_export(window, &mut out)?;
         }
     }
     out.flush()?;
@@ -208,6 +341,14 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(multiplier))
         .ok_or_else(|| format!("{text:?} is not a size such as 100M or 1G"))
+}
+
+/// `FROM..TO` day numbers, FROM below TO.
+fn parse_days(text: &str) -> Result<(u32, u32), String> {
+    let invalid = || format!("{text:?} should be days such as 0..7 (FROM..TO, TO excluded)");
+    let (from, to) = text.split_once("..").ok_or_else(invalid)?;
+    let (from, to): (u32, u32) = (from.trim().parse().map_err(|_| invalid())?, to.trim().parse().map_err(|_| invalid())?);
+    if from < to { Ok((from, to)) } else { Err(invalid()) }
 }
 
 /// A finite number greater than zero.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use privacy_lens::Report;
+use privacy_lens::{Comparison, Figures, Report, Side};
 
 /// Writes `report` for a person to read.
 pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
@@ -44,6 +44,13 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 plural(file.records, "record", "records"),
                 plural(file.skipped, "line", "lines")
             )?,
+        }
+    }
+
+    if !report.coverage.gaps.is_empty() {
+        writeln!(out, "  Covered: {} (no export covers the gaps below: no data, not no access)", plural(report.coverage.days, "day", "days"))?;
+        for gap in &report.coverage.gaps {
+            writeln!(out, "  Gap: {} to {} ({})", gap.first, gap.last, plural(gap.days, "day", "days"))?;
         }
     }
 
@@ -106,6 +113,63 @@ pub fn write_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes `comparison` for a person to read: biggest changes first.
+pub fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> io::Result<()> {
+    writeln!(out, "Privacy Lens: before and after")?;
+    for (label, side) in [("Before", &comparison.before), ("After", &comparison.after)] {
+        writeln!(out, "  {label}: {}", side_text(side))?;
+    }
+    writeln!(out, "\nChanges per app and data, biggest first ({})", comparison.changes.len())?;
+    for change in &comparison.changes {
+        let label = if change.name.is_empty() { change.bundle_id.clone() } else { format!("{} ({})", change.name, change.bundle_id) };
+        let status = match change.status {
+            "new" => " [new]",
+            "gone" => " [gone]",
+            _ => "",
+        };
+        writeln!(
+            out,
+            "  {label}, {}{status}: {} → {} a day ({:+}), quiet hours {} → {}, longest {} s → {} s",
+            change.category,
+            change.before.per_day,
+            change.after.per_day,
+            change.change.per_day,
+            share(&change.before),
+            share(&change.after),
+            change.before.max_seconds,
+            change.after.max_seconds,
+        )?;
+    }
+    let apps = |apps: &[privacy_lens::AppRef]| apps.iter().map(|a| a.bundle_id.as_str()).collect::<Vec<_>>().join(", ");
+    for (label, list) in [("Apps that appeared", apps(&comparison.apps_appeared)), ("Apps that disappeared", apps(&comparison.apps_disappeared))] {
+        if !list.is_empty() {
+            writeln!(out, "\n{label}: {list}")?;
+        }
+    }
+    for (label, domains) in [("Domains that appeared", &comparison.domains_appeared), ("Domains that disappeared", &comparison.domains_disappeared)] {
+        if !domains.is_empty() {
+            writeln!(out, "\n{label} ({}): {}", domains.len(), domains.join(", "))?;
+        }
+    }
+    if !comparison.new_third_parties.is_empty() {
+        writeln!(out, "\nNew third-party companies")?;
+        for app in &comparison.new_third_parties {
+            writeln!(out, "  {}: {}", app.bundle_id, app.companies.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+fn side_text(side: &Side) -> String {
+    let period = side.period.as_ref().map_or_else(|| "no records".to_owned(), |p| format!("{} to {}", p.first, p.last));
+    format!("{period}, {} covered, {}", plural(side.days_covered, "day", "days"), plural(side.files.len() as u64, "file", "files"))
+}
+
+/// The quiet-hours share as a percentage.
+fn share(figures: &Figures) -> String {
+    format!("{:.0}%", figures.quiet_share * 100.0)
 }
 
 /// `1 day`, `3 days`.
