@@ -124,7 +124,8 @@ pub fn apps_csv(report: &Report) -> String {
             sum(|c| c.events),
             sum(|c| c.open),
             seconds(app.access.iter().map(|c| c.max_seconds).fold(0.0, f64::max)),
-            seconds(app.access.iter().map(|c| c.total_seconds).sum()),
+            // A fold from +0.0: an empty `sum` of floats is -0.0.
+            seconds(app.access.iter().map(|c| c.total_seconds).fold(0.0, |total, s| total + s)),
             app.network.domains.to_string(),
             app.network.hits.to_string(),
             app.network.hits_upper_bound.to_string(),

@@ -20,8 +20,10 @@ pub struct Options {
 /// part of a history (before or after a date).
 ///
 /// A record belongs to it when its own local time does: an interval by its begin, an open
-/// begin or an orphan end by its time, a network record by its `timeStamp` (the end of its
-/// window). So an interval that begins before the split and ends after it counts before.
+/// begin or an orphan end by its time. So an interval that begins before a split and ends
+/// after it counts before. A network record belongs to every range that holds one of its
+/// two known connections (`firstTimeStamp` and `timeStamp`); when its window reaches
+/// outside the range, its hits are an upper bound.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LocalRange {
     /// Local milliseconds since 1970-01-01 00:00 (see [`crate::Timestamp::local_ms`]), included.

@@ -299,10 +299,14 @@ struct WebsiteTotals {
 }
 
 impl NetworkSummaries {
-    /// The network records whose `timeStamp` falls in `range`, summarised.
+    /// The network records with a connection in `range` (at `firstTimeStamp` or at
+    /// `timeStamp`), summarised. A record whose window reaches outside the range may count
+    /// hits from outside it: its hits are then an upper bound.
     fn new(history: &History, range: LocalRange) -> NetworkSummaries {
         let names = &history.names;
-        let within = |record: &NetworkRecord| range.contains_local(record.last.local_ms());
+        let inside = |time: Timestamp| range.contains_local(time.local_ms());
+        let within = |record: &NetworkRecord| inside(record.first) || inside(record.last);
+        let partly = |record: &NetworkRecord| !(inside(record.first) && inside(record.last));
         // Number each distinct lower-cased domain once; group and sum by numbers, and turn
         // them into text only for the output.
         let mut lower_texts: Vec<String> = Vec::new();
@@ -325,7 +329,7 @@ impl NetworkSummaries {
         let mut domains: Vec<DomainTotals> = (0..lower_texts.len()).map(|_| DomainTotals::default()).collect();
         let mut websites: HashMap<Name, WebsiteTotals> = HashMap::default();
         for ((app, domain), records) in groups {
-            let upper_bound = windows_overlap_across_exports(&records);
+            let upper_bound = records.iter().any(|(record, _)| partly(record)) || windows_overlap_across_exports(&records);
             let totals = &mut domains[domain as usize];
             let mut owners: HashMap<Name, u64> = HashMap::default();
             let mut contexts: Vec<Name> = Vec::new();

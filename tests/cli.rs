@@ -299,3 +299,75 @@ fn dash_reads_standard_input() {
     assert_eq!(report["files"][0]["bytes"], export.len() as u64);
     assert_eq!(report["files"][0]["error"], Value::Null);
 }
+
+/// `generate --seed 2021 --days 14 --change-day 7 --window FROM..TO` to a temp file.
+fn changing_window(from: u32, to: u32) -> TempFile {
+    let file = TempFile::path(&format!("window{from}-{to}.ndjson"));
+    let window = format!("{from}..{to}");
+    let output = privacy_lens(&["generate", "--seed", "2021", "--days", "14", "--change-day", "7", "--window", &window, "-o", file.as_str()]);
+    assert!(output.status.success(), "generate failed: {}", stderr(&output));
+    file
+}
+
+#[test]
+fn compare_split_and_two_sets_print_the_documented_json() {
+    let (first, second) = (changing_window(0, 8), changing_window(6, 14));
+    let output = privacy_lens(&["compare", "--json", "--split-at", "2021-10-11", first.as_str(), second.as_str()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let split: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    for key in ["before", "after", "changes", "apps_appeared", "apps_disappeared", "domains_appeared", "domains_disappeared", "new_third_parties"] {
+        assert!(split.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(split["after"]["from"], "2021-10-11T00:00");
+    let photos = split["changes"].as_array().unwrap().iter().find(|c| c["bundle_id"] == "com.tencent.xin" && c["category"] == "photos").unwrap();
+    assert_eq!(photos["after"]["quiet_hours"], 0);
+    assert!(photos["before"]["quiet_hours"].as_u64().unwrap() > 0);
+    assert!(split["domains_appeared"].as_array().unwrap().iter().any(|d| d == "update.weixin.qq.com"));
+
+    let output = privacy_lens(&["compare", "--before", first.as_str(), "--after", second.as_str()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Changes per app and data, biggest first") && text.contains("WeChat (com.tencent.xin), photos"), "{text}");
+
+    let usage = privacy_lens(&["compare", first.as_str()]);
+    assert_eq!(usage.status.code(), Some(2), "neither --before/--after nor --split-at is a usage error");
+    let bad_date = privacy_lens(&["compare", "--split-at", "11/10/2021", first.as_str()]);
+    assert!(!bad_date.status.success() && stderr(&bad_date).contains("2021-10-08"), "{}", stderr(&bad_date));
+    let garbage = TempFile::with("photo.png", PNG);
+    let one_side = privacy_lens(&["compare", "--before", garbage.as_str(), "--after", second.as_str()]);
+    assert!(!one_side.status.success() && stderr(&one_side).contains("each side needs"), "{}", stderr(&one_side));
+}
+
+#[test]
+fn csv_dir_and_blocklists_come_from_the_same_report_as_the_json() {
+    let export = changing_window(0, 14);
+    let report = analyze_json(&[export.as_str()]);
+    let dir = std::env::temp_dir().join(format!("privacy-lens-csv-{}", std::process::id()));
+    let output = privacy_lens(&["analyze", "--csv", path_str(&dir), export.as_str()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let intervals = std::fs::read_to_string(dir.join("intervals.csv")).unwrap();
+    let expected: u64 = report["apps"].as_array().unwrap().iter()
+        .flat_map(|a| a["access"].as_array().unwrap().iter().map(|c| c["intervals"].as_u64().unwrap()))
+        .sum();
+    assert_eq!(intervals.lines().count() as u64, expected + 1, "one row per interval, and the header");
+    for name in ["access.csv", "apps.csv", "domains.csv"] {
+        assert!(dir.join(name).is_file(), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let flagged: std::collections::BTreeSet<String> = report["domains"].as_array().unwrap().iter()
+        .filter(|d| (d["tracker"] == true || d["flagged"] == true) && d["ip_literal"] == false)
+        .map(|d| d["domain"].as_str().unwrap().to_owned())
+        .collect();
+    let hosts = privacy_lens(&["analyze", "--blocklist", "hosts", export.as_str()]);
+    let listed: std::collections::BTreeSet<String> = stdout(&hosts).lines()
+        .filter_map(|l| l.strip_prefix("0.0.0.0 ").map(str::to_owned))
+        .collect();
+    assert_eq!(listed, flagged);
+    assert!(listed.contains("app-measurement.com"), "a tracker by the tracker database");
+    let adblock = privacy_lens(&["analyze", "--blocklist", "adblock", export.as_str()]);
+    assert_eq!(stdout(&adblock).lines().filter(|l| l.starts_with("||")).count(), flagged.len());
+    let wrong = privacy_lens(&["analyze", "--blocklist", "pihole", export.as_str()]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("use hosts or adblock"), "{}", stderr(&wrong));
+}
