@@ -133,7 +133,8 @@ pub fn compare(before: &Report, after: &Report) -> Comparison {
         let change = Change {
             per_day: round(now.per_day - was.per_day),
             quiet_share: round(now.quiet_share - was.quiet_share),
-            max_seconds: now.max_seconds - was.max_seconds,
+            // Milliseconds, as durations are everywhere.
+            max_seconds: (1000.0 * (now.max_seconds - was.max_seconds)).round() / 1000.0,
         };
         for side in [&mut was, &mut now] {
             side.per_day = round(side.per_day);

@@ -5,7 +5,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{AppDetails, Analyzer, Options, Report};
+use crate::{
+    access_csv, apps_csv, blocklist, compare, domains_csv, intervals_csv, parse_local_time, AppDetails, Analyzer, Options,
+    Report,
+};
 
 /// One analysis: files read one after another into one history, reported on any number of
 /// times (with different quiet hours) without reading the files again.
@@ -71,8 +74,7 @@ impl Session {
     /// app's): the parts come separately so that the page parses each in a short task.
     /// Errors when `quiet_hours` is not a valid window.
     pub fn report(&mut self, quiet_hours: &str) -> Result<String, JsError> {
-        let quiet_hours = quiet_hours.parse().map_err(|e: String| JsError::new(&e))?;
-        let mut report = self.analyzer.report(&Options { quiet_hours, ..Options::default() });
+        let mut report = self.analyzer.report(&options(quiet_hours)?);
         let details = report.take_app_details();
         let domains = std::mem::take(&mut report.domains);
         let summary = serde_json::to_string(&report);
@@ -86,6 +88,44 @@ impl Session {
         self.report.as_ref().map_or_else(|| "[]".to_owned(), |(report, _)| serde_json::to_string(&report.domains).unwrap_or_default())
     }
 
+    /// A file made from the last report, as text: `intervals.csv`, `access.csv`,
+    /// `apps.csv`, `domains.csv`, `report.json` (the whole report, as the CLI's `--json`
+    /// prints it), `hosts.txt` or `adblock.txt` (blocklists). Errors before any report or for
+    /// another name.
+    pub fn export(&self, name: &str) -> Result<String, JsError> {
+        let (report, details) = self.report.as_ref().ok_or_else(|| JsError::new("there is no report yet"))?;
+        let whole = || report.apps.iter().zip(details).map(|(app, details)| app.with_details(details));
+        Ok(match name {
+            "intervals.csv" => intervals_csv(whole(), report.options.quiet_hours.parse().unwrap_or_default()),
+            "access.csv" => access_csv(report),
+            "apps.csv" => apps_csv(report),
+            "domains.csv" => domains_csv(&report.domains),
+            "report.json" => {
+                let complete = Report { apps: whole().collect(), ..report.clone() };
+                serde_json::to_string(&complete)?
+            }
+            "hosts.txt" => blocklist(report, crate::BlocklistFormat::Hosts),
+            "adblock.txt" => blocklist(report, crate::BlocklistFormat::Adblock),
+            _ => return Err(JsError::new(&format!("no export named {name}"))),
+        })
+    }
+
+    /// The history before local time `split_at` (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`)
+    /// compared with the history from then on, as JSON (the CLI's `compare --json`).
+    #[wasm_bindgen(js_name = compareSplit)]
+    pub fn compare_split(&self, split_at: &str, quiet_hours: &str) -> Result<String, JsError> {
+        let options = options(quiet_hours)?;
+        let split_at = parse_local_time(split_at).map_err(|e| JsError::new(&e))?;
+        Ok(serde_json::to_string(&self.analyzer.compare_split(split_at, &options))?)
+    }
+
+    /// This session's files (before) compared with `after`'s, as JSON.
+    #[wasm_bindgen(js_name = compareWith)]
+    pub fn compare_with(&self, after: &Session, quiet_hours: &str) -> Result<String, JsError> {
+        let options = options(quiet_hours)?;
+        Ok(serde_json::to_string(&compare(&self.analyzer.report(&options), &after.analyzer.report(&options)))?)
+    }
+
     /// One app of the last report as JSON, complete with its domains and intervals;
     /// `None` when there is no report yet or no such app.
     pub fn app(&self, bundle_id: &str) -> Option<String> {
@@ -93,4 +133,10 @@ impl Session {
         let index = report.apps.iter().position(|app| app.bundle_id == bundle_id)?;
         serde_json::to_string(&report.apps[index].with_details(&details[index])).ok()
     }
+}
+
+/// The default options with quiet hours `HH:MM-HH:MM`.
+fn options(quiet_hours: &str) -> Result<Options, JsError> {
+    let quiet_hours = quiet_hours.parse().map_err(|e: String| JsError::new(&e))?;
+    Ok(Options { quiet_hours, ..Options::default() })
 }

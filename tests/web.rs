@@ -97,3 +97,38 @@ fn a_file_that_is_not_an_export_is_named_and_the_others_still_count() {
     let report: Value = serde_json::from_str(&session.report("00:00-06:00").unwrap()).unwrap();
     assert_eq!(report["files"].as_array().unwrap().len(), 2);
 }
+
+#[wasm_bindgen_test]
+fn exports_and_comparisons_are_the_cores() {
+    let history = SyntheticHistory::generate(&Plan { days: 14, change_day: Some(7), ..Plan::default() });
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    history.write_export(history.days(0, 8), &mut first).unwrap();
+    history.write_export(history.days(6, 14), &mut second).unwrap();
+    let files: [(&str, &[u8]); 2] = [("first.ndjson", &first), ("second.ndjson", &second)];
+    let (session, _) = session_report(&files, 1 << 20, "00:00-06:00");
+    let full = analyze(files.iter().copied(), &Options::default());
+    let quiet = QuietHours::default();
+    assert_eq!(session.export("intervals.csv").unwrap(), privacy_lens::intervals_csv(&full.apps, quiet));
+    assert_eq!(session.export("apps.csv").unwrap(), privacy_lens::apps_csv(&full));
+    assert_eq!(session.export("domains.csv").unwrap(), privacy_lens::domains_csv(&full.domains));
+    assert_eq!(session.export("hosts.txt").unwrap(), privacy_lens::blocklist(&full, privacy_lens::BlocklistFormat::Hosts));
+    assert_eq!(serde_json::from_str::<Value>(&session.export("report.json").unwrap()).unwrap(), serde_json::to_value(&full).unwrap());
+    assert!(session.export("secrets.txt").is_err());
+
+    let mut analyzer = privacy_lens::Analyzer::new();
+    for (name, bytes) in files {
+        analyzer.start_file(name);
+        analyzer.feed(bytes);
+        analyzer.finish_file();
+    }
+    let split = analyzer.compare_split(privacy_lens::parse_local_time("2021-10-11").unwrap(), &Options::default());
+    assert_eq!(
+        serde_json::from_str::<Value>(&session.compare_split("2021-10-11", "00:00-06:00").unwrap()).unwrap(),
+        serde_json::to_value(&split).unwrap()
+    );
+    assert!(session.compare_split("someday", "00:00-06:00").is_err());
+    let (after, _) = session_report(&files[1..], 1 << 20, "00:00-06:00");
+    let (before, _) = session_report(&files[..1], 1 << 20, "00:00-06:00");
+    let two = privacy_lens::compare(&analyze(files[..1].iter().copied(), &Options::default()), &analyze(files[1..].iter().copied(), &Options::default()));
+    assert_eq!(serde_json::from_str::<Value>(&before.compare_with(&after, "00:00-06:00").unwrap()).unwrap(), serde_json::to_value(&two).unwrap());
+}
