@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { writeFile, readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serve, launch, open, settled, cliReport, realFixtures, scratch, screenshot } from './harness.mjs';
@@ -112,6 +112,52 @@ test('hostile strings in every field stay inert text in every view and tooltip',
   const expected = cliReport([file]);
   assert.deepEqual(ids.sort(), expected.apps.map((a) => a.bundle_id).sort());
 });
+
+test('every saved file keeps hostile strings inert: CSV cells never formulas, blocklists never their rules', async () => {
+  const file = join(dir, 'hostile.ndjson');
+  await writeFile(file, hostileExport());
+  await page.setInputFiles('#file', [file]);
+  assert.equal(await settled(page), 'done');
+  await page.click('#tab-export');
+  const saved = {};
+  for (const name of ['intervals.csv', 'access.csv', 'apps.csv', 'domains.csv', 'report.json', 'hosts.txt', 'adblock.txt']) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${name}"]`)]);
+    saved[name] = await readFile(await download.path(), 'utf8');
+  }
+  for (const name of ['intervals.csv', 'access.csv', 'apps.csv', 'domains.csv']) {
+    const cells = parseCsv(saved[name]).flat();
+    assert.ok(cells.some((cell) => cell.includes('onerror')), `${name} keeps the strings as data`);
+    const formulas = cells.filter((cell) => /^[=+\-@\t\r]/.test(cell) && !/^-?\d/.test(cell));
+    assert.deepEqual(formulas, [], `${name}: no cell a spreadsheet would run`);
+  }
+  const report = JSON.parse(saved['report.json']);
+  assert.ok(report.apps.some((a) => a.bundle_id === `com.evil0.${PAYLOADS[0]}`), 'the JSON holds the exact strings');
+  for (const name of ['hosts.txt', 'adblock.txt']) {
+    const rules = saved[name].split('\n').filter((line) => line && !/^[#![]/.test(line));
+    // Every hostile domain is flagged by Apple, but none is a valid host name: no rule.
+    assert.deepEqual(rules, [], `${name} holds no rule made from a hostile name`);
+    assert.match(saved[name], /flagged names were left out/);
+  }
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});
+
+/** Rows of cells of a CSV text (RFC 4180 quoting). */
+function parseCsv(text) {
+  const rows = [[]];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { rows.at(-1).push(cell); cell = ''; }
+    else if (c === '\n') { rows.at(-1).push(cell); cell = ''; rows.push([]); }
+    else cell += c;
+  }
+  if (cell || rows.at(-1).length) rows.at(-1).push(cell);
+  return rows.filter((row) => row.length > 0);
+}
 
 /** A corpus of broken files: name → bytes. */
 function brokenFiles(good) {

@@ -6,6 +6,9 @@
 
 import { h, replace, byId } from './dom.js';
 import * as fmt from './format.js';
+import { renderComparison } from './compare.js';
+import { download, fileName, printResults } from './save.js';
+import { keep, keptExports, forgetEverything } from './keep.js';
 
 const main = byId('main');
 const fileInput = byId('file');
@@ -16,6 +19,7 @@ let report = null; // the last report (without interval lists)
 let openApp = null; // bundle ID shown in the app view, if any
 let charts = null; // the chart module, loaded on first use
 let renders = 0; // counts reports received, so that a stale rendering stops
+let lastInputs = []; // the files of the last analysis, to keep them if the user asks later
 
 // ---------------------------------------------------------------- the worker
 
@@ -53,7 +57,7 @@ const handlers = {
     // domains, the largest part, are parsed in a task of their own.
     byId('results').hidden = false;
     const parseDomains = () => { report.domains = JSON.parse(data.domains); };
-    for (const view of [renderFindings, renderOverview, renderApps, parseDomains, renderNetwork, renderCompanies, renderSources]) {
+    for (const view of [renderFindings, renderOverview, renderApps, parseDomains, renderNetwork, renderCompanies, renderSources, prepareTrends, prepareCompare]) {
       await nextTask();
       if (rendering !== renders) return; // a newer report is being rendered
       const started = performance.now();
@@ -68,8 +72,28 @@ const handlers = {
   app(data) {
     if (data.bundleId === openApp && data.json) renderAppDetails(JSON.parse(data.json));
   },
+  export(data) {
+    download(fileName(data.name, report?.period), data.text);
+  },
+  comparison(data) {
+    byId('progress').hidden = true;
+    const view = byId('view-compare');
+    showMessage(data.unreadable.map((u) => `“${u.file}”: ${u.message}`).join('\n'));
+    renderComparison(JSON.parse(data.json), (bundleId, name) => appLabel(report.apps.find((a) => a.bundle_id === bundleId) ?? { bundle_id: bundleId, name: name || bundleId }));
+    view.dataset.state = 'done';
+  },
   failed(data) {
-    fail(data.message);
+    // A comparison or a saved file that fails leaves the results as they are.
+    if (data.request === 'compare' || data.request === 'compare-files') {
+      byId('progress').hidden = true;
+      byId('view-compare').dataset.state = 'error';
+      byId('comparison').hidden = true;
+      showMessage(data.message);
+    } else if (data.request === 'export') {
+      showMessage(`The file could not be made: ${data.message}`);
+    } else {
+      fail(data.message);
+    }
   },
 };
 
@@ -87,8 +111,17 @@ function throttled(update) {
   };
 }
 
-function analyze(inputs) {
+async function analyze(inputs) {
   if (inputs.length === 0) return;
+  lastInputs = inputs;
+  if (byId('keep').checked) {
+    // Next week's export is read with the kept ones, as one history; it is kept too.
+    const kept = await keptExports().catch(() => []);
+    const isNew = (file) => !kept.some((k) => k.name === file.name && k.size === file.size);
+    const fresh = inputs.filter(isNew);
+    inputs = [...kept, ...fresh];
+    await keepFiles(fresh);
+  }
   openApp = null;
   main.dataset.state = 'working';
   showMessage('');
@@ -171,12 +204,15 @@ function renderOverview() {
   const generations = [...new Set(r.files.filter((f) => f.generation).map((f) => fmt.generation(f.generation)))];
   replace(byId('overview'),
     fact('Period', r.period ? `${fmt.localTime(r.period.first)} to ${fmt.localTime(r.period.last)} (${r.period.days} days)` : 'no records'),
+    r.coverage.gaps.length ? fact('Covered', `${fmt.count(r.coverage.days)} of ${fmt.count(r.period.days)} days; ${r.coverage.gaps.length} ${r.coverage.gaps.length === 1 ? 'gap' : 'gaps'} between exports (below)`) : null,
     fact('Apps', fmt.count(apps)),
     fact('Data accesses', `${fmt.count(r.records.access)} records`, r.records.events ? `, ${fmt.count(r.records.events)} events` : ''),
     fact('Network records', fmt.count(r.records.network)),
     fact('Duplicates', `${fmt.count(r.records.duplicates)} copies counted once (overlapping exports)`),
     fact('Skipped lines', fmt.count(r.records.skipped), r.records.unknown ? `; ${fmt.count(r.records.unknown)} records of an unknown type kept aside` : ''),
     fact('Export format', generations.join(', ') || '—'));
+  byId('gaps-box').hidden = r.coverage.gaps.length === 0;
+  replace(byId('gaps'), r.coverage.gaps.map((g) => h('li', {}, g.first === g.last ? g.first : `${g.first} to ${g.last}`, ` (${g.days} ${g.days === 1 ? 'day' : 'days'})`)));
   replace(byId('files').tBodies[0], r.files.map((f) => h('tr', {},
     h('td', {}, f.name),
     h('td', {}, f.error ? `not an export: ${f.error}` : fmt.generation(f.generation)),
@@ -284,8 +320,8 @@ function showApp(bundleId) {
     h('td', {}, fmt.localTime(c.first)),
     h('td', {}, fmt.localTime(c.last)))));
   byId('app-domains').tBodies[0].replaceChildren();
-  byId('timeline').replaceChildren();
-  byId('heatmap').replaceChildren();
+  byId('daily-table').tBodies[0].replaceChildren();
+  for (const chart of ['daily', 'timeline', 'heatmap']) byId(chart).replaceChildren();
   worker.postMessage({ type: 'app', bundleId });
 }
 
@@ -301,8 +337,12 @@ async function renderAppDetails(app) {
     h('td', { className: 'num' }, fmt.count(d.app_initiated_hits)),
     h('td', { className: 'num' }, fmt.count(d.website_hits)))));
   filterTrackers('app-domains', 'app-trackers-only');
+  replace(byId('daily-table').tBodies[0], app.access.flatMap((c) => c.by_day.map((d) => h('tr', {},
+    h('td', {}, d.date), h('td', {}, fmt.category(c.category)),
+    h('td', { className: 'num' }, fmt.count(d.intervals)), h('td', { className: 'num' }, fmt.count(d.quiet_hours))))));
   charts ??= await import('./charts.js');
   if (app.bundle_id !== openApp) return;
+  charts.daily(byId('daily'), app, report.period, report.coverage.gaps);
   charts.timeline(byId('timeline'), app);
   charts.heatmap(byId('heatmap'), app, report.period);
 }
@@ -311,7 +351,7 @@ function closeApp() {
   openApp = null;
   byId('app-view').hidden = true;
   byId('apps-list').hidden = false;
-  charts?.dispose(byId('timeline'), byId('heatmap'));
+  charts?.dispose(byId('daily'), byId('timeline'), byId('heatmap'));
 }
 
 // ---------------------------------------------------------------- network
@@ -372,7 +412,7 @@ function renderSources() {
 
 // ---------------------------------------------------------------- tabs
 
-const TABS = ['findings', 'overview', 'apps', 'network', 'companies'];
+const TABS = ['findings', 'overview', 'apps', 'network', 'companies', 'trends', 'compare', 'export'];
 
 function selectTab(name) {
   for (const tab of TABS) {
@@ -382,6 +422,111 @@ function selectTab(name) {
     button.tabIndex = selected ? 0 : -1;
     byId(`view-${tab}`).hidden = !selected;
   }
+  if (name === 'trends') renderTrends();
+}
+
+// ---------------------------------------------------------------- trends
+
+/** The app × category series of the trends chart, most accesses first. */
+function trendSeries() {
+  return report.apps.flatMap((app) => app.access.filter((c) => c.intervals > 0).map((c) => ({
+    key: `${app.bundle_id}\u0000${c.category}`,
+    name: `${app.name} · ${fmt.category(c.category)}`,
+    intervals: c.intervals,
+    weeks: c.by_week,
+  }))).sort((a, b) => b.intervals - a.intervals);
+}
+
+/** How many series the chart shows at first. */
+const TRENDS_SHOWN = 6;
+
+/** Fills the series picker for a new report (the chart is drawn when the tab is shown). */
+function prepareTrends() {
+  const series = trendSeries();
+  replace(byId('trend-pick'),
+    h('option', { value: '' }, `The ${Math.min(TRENDS_SHOWN, series.length)} busiest`),
+    series.map((s) => h('option', { value: s.key }, s.name)));
+  const table = byId('weekly-table');
+  const { weeks, uncovered } = fmt.weeksOf(report.period, report.coverage.gaps);
+  replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, 'App · data'), weeks.map((w) => h('th', { scope: 'col', className: 'num' }, `Week of ${w}`))));
+  replace(table.tBodies[0], series.map((s) => {
+    const byWeek = new Map(s.weeks.map((w) => [w.week, w]));
+    return h('tr', {}, h('th', { scope: 'row' }, s.name), weeks.map((w) => {
+      const week = byWeek.get(w);
+      const text = uncovered.has(w) ? 'no data' : week ? `${fmt.count(week.intervals)} (${fmt.count(week.quiet_hours)} quiet)` : '0';
+      return h('td', { className: 'num' }, text);
+    }));
+  }));
+  if (!byId('view-trends').hidden) renderTrends();
+}
+
+async function renderTrends() {
+  if (!report) return;
+  const picked = byId('trend-pick').value;
+  const series = trendSeries();
+  const shown = picked ? series.filter((s) => s.key === picked) : series.slice(0, TRENDS_SHOWN);
+  const { weeks, uncovered } = fmt.weeksOf(report.period, report.coverage.gaps);
+  charts ??= await import('./charts.js');
+  charts.weekly(byId('weekly'), shown, weeks, uncovered);
+}
+
+// ---------------------------------------------------------------- compare
+
+/** Offers a split date within the new report's period: the first day of the latest export. */
+function prepareCompare() {
+  byId('comparison').hidden = true;
+  delete byId('view-compare').dataset.state;
+  const input = byId('split-at');
+  if (!report.period) return;
+  input.min = fmt.localDate(report.period.first);
+  input.max = fmt.localDate(report.period.last);
+  const starts = report.files.filter((f) => f.first).map((f) => fmt.localDate(f.first)).sort();
+  const latest = starts.at(-1);
+  const middle = new Date((Date.parse(input.min) + Date.parse(input.max)) / 2).toISOString().slice(0, 10);
+  if (!input.value || input.value < input.min || input.value > input.max) input.value = latest && latest > input.min ? latest : middle;
+}
+
+function compareAtDate(event) {
+  event.preventDefault();
+  if (!report || !byId('split-at').value) return;
+  byId('view-compare').dataset.state = 'working';
+  worker.postMessage({ type: 'compare', splitAt: byId('split-at').value, quietHours: quietHours() });
+}
+
+function compareWithFiles(files) {
+  if (!report || files.length === 0) return;
+  byId('view-compare').dataset.state = 'working';
+  byId('progress').hidden = false;
+  byId('progress-bar').value = 0;
+  worker.postMessage({ type: 'compare-files', files, quietHours: quietHours() });
+}
+
+// ---------------------------------------------------------------- keeping exports (opt-in)
+
+async function showKept() {
+  const kept = await keptExports().catch(() => []);
+  byId('kept').hidden = kept.length === 0;
+  if (kept.length) {
+    byId('keep').checked = true;
+    const size = kept.reduce((sum, file) => sum + file.size, 0);
+    byId('kept-text').textContent = `${kept.length} ${kept.length === 1 ? 'export is' : 'exports are'} kept on this device (${fmt.bytes(size)}). New exports you open are read together with them.`;
+  }
+}
+
+async function keepFiles(files) {
+  try {
+    await keep(files);
+  } catch (error) {
+    showMessage(`Your exports could not be kept on this device: ${error?.message ?? error}`);
+  }
+  await showKept();
+}
+
+async function forget() {
+  await forgetEverything().catch(() => {});
+  byId('keep').checked = false;
+  await showKept();
+  showMessage('Everything kept on this device was removed.');
 }
 
 function onTabKey(event) {
@@ -402,6 +547,20 @@ fileInput.addEventListener('change', () => {
 });
 byId('example').addEventListener('click', () => analyze([{ name: 'example (generated).ndjson', url: new URL('./example.ndjson', import.meta.url).href }]));
 byId('cancel').addEventListener('click', cancel);
+byId('keep').addEventListener('change', () => { if (byId('keep').checked) keepFiles(lastInputs); });
+byId('kept-open').addEventListener('click', async () => analyze(await keptExports()));
+byId('forget').addEventListener('click', forget);
+byId('trend-pick').addEventListener('change', renderTrends);
+byId('compare-form').addEventListener('submit', compareAtDate);
+byId('compare-file').addEventListener('change', () => {
+  compareWithFiles([...byId('compare-file').files]);
+  byId('compare-file').value = '';
+});
+for (const button of document.querySelectorAll('[data-export]')) {
+  button.addEventListener('click', () => report && worker.postMessage({ type: 'export', name: button.dataset.export }));
+}
+byId('print').addEventListener('click', () => printResults(renderTrends));
+showKept();
 byId('app-back').addEventListener('click', closeApp);
 byId('app-search').addEventListener('input', filterApps);
 byId('trackers-only').addEventListener('change', () => report && renderNetwork());

@@ -13,7 +13,6 @@ import { h } from './dom.js';
 import * as fmt from './format.js';
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 const darkMode = matchMedia('(prefers-color-scheme: dark)');
 const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => echarts.getInstanceByDom(target)?.resize()));
 
@@ -100,7 +99,7 @@ export function heatmap(element, app, period) {
       counts.set(day.date, hours);
     }
   }
-  const days = datesBetween(fmt.localDate(period.first), fmt.localDate(period.last));
+  const days = fmt.datesBetween(fmt.localDate(period.first), fmt.localDate(period.last));
   const data = days.flatMap((date, row) => (counts.get(date) ?? []).map((n, hour) => [hour, row, n]).filter(([, , n]) => n > 0));
   const max = Math.max(1, ...data.map(([, , n]) => n));
   element.style.height = `${Math.max(220, days.length * 22 + 110)}px`;
@@ -124,15 +123,6 @@ export function heatmap(element, app, period) {
   });
 }
 
-/** Every `YYYY-MM-DD` from `first` to `last`, both included. */
-function datesBetween(first, last) {
-  const dates = [];
-  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end; t += DAY) {
-    dates.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return dates;
-}
-
 /** Local milliseconds (see the top) as `YYYY-MM-DD HH:MM:SS`. */
 function clock(localMs) {
   return new Date(localMs).toISOString().slice(0, 19).replace('T', ' ');
@@ -141,4 +131,75 @@ function clock(localMs) {
 /** Frees the charts in these elements. */
 export function dispose(...elements) {
   for (const element of elements) echarts.getInstanceByDom(element)?.dispose();
+}
+
+/**
+ * Accesses per local day over the whole period, quiet-hours ones apart, for every day from
+ * the first to the last; the days no export covers (`gaps`) are shaded as "no data".
+ */
+export function daily(element, app, period, gaps) {
+  const chart = chartIn(element);
+  const days = fmt.datesBetween(fmt.localDate(period.first), fmt.localDate(period.last));
+  const totals = new Map();
+  for (const category of app.access) {
+    for (const day of category.by_day) {
+      const [all, quiet] = totals.get(day.date) ?? [0, 0];
+      totals.set(day.date, [all + day.intervals, quiet + day.quiet_hours]);
+    }
+  }
+  const value = (date, index) => (totals.get(date) ?? [0, 0])[index];
+  const label = (params) => [h('strong', {}, params.name), h('br'), `${params.seriesName}: ${fmt.count(params.value)}`];
+  chart.setOption({
+    animation: false,
+    grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: days, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', minInterval: 1 },
+    tooltip: {},
+    series: [
+      {
+        type: 'bar', stack: 'day', name: 'in quiet hours', data: days.map((d) => value(d, 1)),
+        tooltip: tooltip(label),
+        markArea: {
+          silent: true,
+          itemStyle: { color: 'rgba(128, 128, 128, 0.18)' },
+          label: { show: true, position: 'insideTop', formatter: 'no data' },
+          data: gaps.map((gap) => [{ xAxis: gap.first }, { xAxis: gap.last }]),
+        },
+      },
+      { type: 'bar', stack: 'day', name: 'other hours', data: days.map((d) => value(d, 0) - value(d, 1)), tooltip: tooltip(label) },
+    ],
+  });
+}
+
+/**
+ * Accesses per week, one line per series `{name, weeks: [{week, intervals}]}`, over the
+ * Mondays `weeks`; a week in `uncovered` (no export covers any of its days) has no value
+ * and is shaded, so the line breaks there instead of dropping to zero.
+ */
+export function weekly(element, series, weeks, uncovered) {
+  const chart = chartIn(element);
+  chart.setOption({
+    animation: false,
+    grid: { left: 8, right: 16, top: 8, bottom: 40, containLabel: true },
+    legend: { type: 'scroll', bottom: 0 },
+    xAxis: { type: 'category', data: weeks, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', minInterval: 1 },
+    tooltip: {},
+    series: series.map((s, index) => {
+      const byWeek = new Map(s.weeks.map((w) => [w.week, w.intervals]));
+      return {
+        type: 'line',
+        name: s.name,
+        data: weeks.map((week) => (uncovered.has(week) ? null : byWeek.get(week) ?? 0)),
+        tooltip: tooltip((params) => [h('strong', {}, params.seriesName), h('br'), `week of ${params.name}: ${fmt.count(params.value)}`]),
+        markArea: index > 0 ? undefined : {
+          silent: true,
+          itemStyle: { color: 'rgba(128, 128, 128, 0.18)' },
+          label: { show: true, position: 'insideTop', formatter: 'no data' },
+          data: [...uncovered].map((week) => [{ xAxis: week }, { xAxis: week }]),
+        },
+      };
+    }),
+  });
 }

@@ -109,3 +109,32 @@ const GENERATIONS = {
 export function generation(id) {
   return id ? GENERATIONS[id] ?? id : 'not an export';
 }
+
+const DAY = 86_400_000;
+
+/** Every `YYYY-MM-DD` from `first` to `last`, both included. */
+export function datesBetween(first, last) {
+  const dates = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end; t += DAY) {
+    dates.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return dates;
+}
+
+/** The Monday of the week of a `YYYY-MM-DD` date. */
+function mondayOf(date) {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * The weeks (their Mondays) from the first to the last day of `period`, and those of them
+ * that no export covers on any day (every day in `gaps`).
+ */
+export function weeksOf(period, gaps) {
+  if (!period) return { weeks: [], uncovered: new Set() };
+  const missing = new Set(gaps.flatMap((gap) => datesBetween(gap.first, gap.last)));
+  const weeks = datesBetween(mondayOf(localDate(period.first)), mondayOf(localDate(period.last))).filter((_, i) => i % 7 === 0);
+  const uncovered = new Set(weeks.filter((monday) => datesBetween(monday, new Date(Date.parse(`${monday}T00:00:00Z`) + 6 * DAY).toISOString().slice(0, 10)).every((d) => missing.has(d))));
+  return { weeks, uncovered };
+}

@@ -5,11 +5,16 @@
 // Messages in:  {type: 'analyze', files: [File|{name, url}], quietHours: 'HH:MM-HH:MM'}
 //               {type: 'report', quietHours}          (recompute without reading again)
 //               {type: 'app', bundleId}               (one app with its intervals)
+//               {type: 'export', name}                (a file made from the last report)
+//               {type: 'compare', splitAt, quietHours} (before and after a local date)
+//               {type: 'compare-files', files, quietHours} (the history before, these files after)
 // Messages out: {type: 'ready'}
 //               {type: 'progress', bytes, total, records, file}
 //               {type: 'report', json, domains (JSON of report.domains), unreadable: [{file, message}], seconds, timing}
 //               {type: 'app', bundleId, json}
-//               {type: 'failed', message}
+//               {type: 'export', name, text}
+//               {type: 'comparison', json, unreadable}
+//               {type: 'failed', request (the type of the message that failed), message}
 
 import init, { Session } from './pkg/privacy_lens.js';
 
@@ -33,8 +38,11 @@ self.onmessage = async ({ data }) => {
     if (data.type === 'analyze') await analyze(data.files, data.quietHours);
     else if (data.type === 'report') postMessage({ type: 'report', json: session.report(data.quietHours), domains: session.domains(), unreadable: [] });
     else if (data.type === 'app') postMessage({ type: 'app', bundleId: data.bundleId, json: session?.app(data.bundleId) ?? null });
+    else if (data.type === 'export') postMessage({ type: 'export', name: data.name, text: session.export(data.name) });
+    else if (data.type === 'compare') postMessage({ type: 'comparison', json: session.compareSplit(data.splitAt, data.quietHours), unreadable: [] });
+    else if (data.type === 'compare-files') await compareFiles(data.files, data.quietHours);
   } catch (error) {
-    postMessage({ type: 'failed', message: String(error?.message ?? error) });
+    postMessage({ type: 'failed', request: data.type, message: String(error?.message ?? error) });
   }
 };
 
@@ -42,11 +50,40 @@ ready.then(() => postMessage({ type: 'ready' }), (error) => postMessage({ type: 
 
 async function analyze(inputs, quietHours) {
   const started = performance.now();
-  const entropy = crypto.getRandomValues(new BigUint64Array(1))[0];
   session?.free();
-  session = new Session(entropy);
+  session = await newSession();
+  const { unreadable, timing } = await read(session, inputs);
+  const reported = performance.now();
+  const json = session.report(quietHours);
+  const domains = session.domains();
+  timing.report = performance.now() - reported;
+  timing.wasmMiB = Math.round((await ready).memory.buffer.byteLength / 1048576);
+  postMessage({ type: 'report', json, domains, unreadable, seconds: (performance.now() - started) / 1000, timing });
+}
+
+/** Reads `inputs` into a session of their own and compares the current history with them. */
+async function compareFiles(inputs, quietHours) {
+  const after = await newSession();
+  try {
+    const { unreadable } = await read(after, inputs);
+    if (!after.hasExport()) throw new Error(['None of these files is an App Privacy Report export.', ...unreadable.map((u) => `“${u.file}”: ${u.message}`)].join('\n'));
+    postMessage({ type: 'comparison', json: session.compareWith(after, quietHours), unreadable });
+  } finally {
+    after.free();
+  }
+}
+
+/** A session with fresh random hash seeds and the tracker database loaded. */
+async function newSession() {
+  const entropy = crypto.getRandomValues(new BigUint64Array(1))[0];
+  const fresh = new Session(entropy);
   const trackers = await trackerdb;
-  if (trackers) session.loadTrackerdb(trackers);
+  if (trackers) fresh.loadTrackerdb(trackers);
+  return fresh;
+}
+
+/** Reads each input into `target`, posting progress; returns the files that could not be read. */
+async function read(target, inputs) {
   const files = await Promise.all(inputs.map(blobOf));
   const total = files.reduce((sum, { blob }) => sum + (blob?.size ?? 0), 0);
   const unreadable = [];
@@ -57,31 +94,26 @@ async function analyze(inputs, quietHours) {
       unreadable.push({ file: name, message: error });
       continue;
     }
-    session.startFile(name, blob.size);
+    target.startFile(name, blob.size);
     try {
       let waited = performance.now();
       for await (const slice of slices(blob)) {
         const fed = performance.now();
-        session.feed(slice);
+        target.feed(slice);
         timing.waiting += fed - waited;
         waited = performance.now();
         timing.feeding += waited - fed;
         bytes += slice.byteLength;
-        postMessage({ type: 'progress', bytes, total, records: session.recordsRead(), file: name });
+        postMessage({ type: 'progress', bytes, total, records: target.recordsRead(), file: name });
       }
     } catch (error) {
       // The browser could not read the file (moved, deleted, no permission): what was
       // read still counts; the page says which file stopped and why.
       unreadable.push({ file: name, message: `reading stopped after ${bytes} bytes: ${error?.message ?? error}` });
     }
-    session.finishFile();
+    target.finishFile();
   }
-  const reported = performance.now();
-  const json = session.report(quietHours);
-  const domains = session.domains();
-  timing.report = performance.now() - reported;
-  timing.wasmMiB = Math.round((await ready).memory.buffer.byteLength / 1048576);
-  postMessage({ type: 'report', json, domains, unreadable, seconds: (performance.now() - started) / 1000, timing });
+  return { unreadable, timing };
 }
 
 /** The blob's bytes in slices of SLICE bytes, in order, read by the reading worker. */
