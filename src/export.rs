@@ -26,30 +26,35 @@ fn text(value: &str) -> String {
     }
 }
 
-fn csv_text(rows: Vec<Vec<String>>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        // Writing to memory cannot fail, and every row has the header's length.
-        writer.write_record(&row).expect("writing CSV to memory");
+/// A CSV table written row by row into memory (rows are not collected first: an intervals
+/// table can have millions).
+struct Table(csv::Writer<Vec<u8>>);
+
+impl Table {
+    fn new(header: &[&str]) -> Table {
+        let mut table = Table(csv::Writer::from_writer(Vec::new()));
+        // Writing to memory cannot fail.
+        table.0.write_record(header).expect("writing CSV to memory");
+        table
     }
-    String::from_utf8(writer.into_inner().expect("writing CSV to memory")).expect("the cells are UTF-8")
-}
 
-fn row<const N: usize>(cells: [String; N]) -> Vec<String> {
-    cells.into()
-}
+    /// One row; every row of a table has the header's length.
+    fn row<const N: usize>(&mut self, cells: [String; N]) {
+        self.0.write_record(&cells).expect("writing CSV to memory");
+    }
 
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|name| (*name).to_owned()).collect()
+    fn into_text(self) -> String {
+        String::from_utf8(self.0.into_inner().expect("writing CSV to memory")).expect("the cells are UTF-8")
+    }
 }
 
 /// One row per interval: `intervals.csv`. `apps` must carry their timelines (a report as
 /// [`crate::Analyzer::report`] returns it, or apps put back together with
 /// [`AppSummary::with_details`]). Times are RFC 3339 in the record's offset and in UTC.
 pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, quiet_hours: QuietHours) -> String {
-    let mut rows = vec![header(&[
+    let mut table = Table::new(&[
         "bundle_id", "app", "category", "begin_local", "end_local", "begin_utc", "end_utc", "seconds", "quiet_hours",
-    ])];
+    ]);
     for app in apps {
         let app = app.borrow();
         for category in &app.access {
@@ -57,7 +62,7 @@ pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, q
                 let local = |ms, offset: i64| Timestamp::from_parts(ms, offset as i16).map(Timestamp::to_rfc3339).unwrap_or_default();
                 let begin = Timestamp::from_parts(begin_ms, begin_offset as i16);
                 let quiet = begin.is_some_and(|begin| quiet_hours.contains(begin.local_minute_of_day()));
-                rows.push(row([
+                table.row([
                     text(&app.bundle_id),
                     text(&app.name),
                     text(&category.category),
@@ -67,22 +72,22 @@ pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, q
                     local(end_ms, 0),
                     seconds((end_ms - begin_ms) as f64 / 1000.0),
                     quiet.to_string(),
-                ]));
+                ]);
             }
         }
     }
-    csv_text(rows)
+    table.into_text()
 }
 
 /// One row per app × data category: `access.csv`.
 pub fn access_csv(report: &Report) -> String {
-    let mut rows = vec![header(&[
+    let mut table = Table::new(&[
         "bundle_id", "app", "category", "intervals", "open", "orphan_ends", "events", "total_seconds", "max_seconds",
         "quiet_hours", "out_of_process", "first", "last",
-    ])];
+    ]);
     for app in &report.apps {
         for c in &app.access {
-            rows.push(row([
+            table.row([
                 text(&app.bundle_id),
                 text(&app.name),
                 text(&c.category),
@@ -96,24 +101,24 @@ pub fn access_csv(report: &Report) -> String {
                 c.out_of_process.to_string(),
                 c.first.clone().unwrap_or_default(),
                 c.last.clone().unwrap_or_default(),
-            ]));
+            ]);
         }
     }
-    csv_text(rows)
+    table.into_text()
 }
 
 /// One row per app: `apps.csv`. Accesses are summed over categories; `longest_seconds` is
 /// the longest of any category.
 pub fn apps_csv(report: &Report) -> String {
-    let mut rows = vec![header(&[
+    let mut table = Table::new(&[
         "bundle_id", "app", "app_zh", "company", "categories", "intervals", "quiet_hours", "events", "open",
         "longest_seconds", "total_seconds", "domains", "hits", "hits_upper_bound", "flagged_domains", "tracker_domains",
         "third_party_companies",
-    ])];
+    ]);
     for app in &report.apps {
         let sum = |field: fn(&crate::CategorySummary) -> u64| app.access.iter().map(field).sum::<u64>().to_string();
         let categories: Vec<&str> = app.access.iter().map(|c| c.category.as_str()).collect();
-        rows.push(row([
+        table.row([
             text(&app.bundle_id),
             text(&app.name),
             text(app.name_zh.as_deref().unwrap_or("")),
@@ -132,19 +137,19 @@ pub fn apps_csv(report: &Report) -> String {
             app.network.flagged_domains.to_string(),
             app.network.tracker_domains.to_string(),
             text(&app.network.third_party_companies.join("; ")),
-        ]));
+        ]);
     }
-    csv_text(rows)
+    table.into_text()
 }
 
 /// One row per domain: `domains.csv`.
 pub fn domains_csv(domains: &[DomainSummary]) -> String {
-    let mut rows = vec![header(&[
+    let mut table = Table::new(&[
         "domain", "hits", "hits_upper_bound", "apps", "flagged", "tracker", "owner", "owner_zh", "owner_source",
         "apple_owner", "category", "ip_literal",
-    ])];
+    ]);
     for d in domains {
-        rows.push(row([
+        table.row([
             text(&d.domain),
             d.hits.to_string(),
             d.hits_upper_bound.to_string(),
@@ -157,9 +162,9 @@ pub fn domains_csv(domains: &[DomainSummary]) -> String {
             text(&d.ownership.apple_owner),
             d.ownership.category.clone().unwrap_or_default(),
             d.ip_literal.to_string(),
-        ]));
+        ]);
     }
-    csv_text(rows)
+    table.into_text()
 }
 
 /// Seconds as written in the report (milliseconds at most).
