@@ -15,6 +15,7 @@
 //               {type: 'export', name, text}
 //               {type: 'comparison', json, unreadable}
 //               {type: 'failed', request (the type of the message that failed), message}
+//               {type: 'failed', request: 'compare-files', code: 'not-export', unreadable} (no export among them)
 
 import init, { Session } from './pkg/privacy_lens.js';
 
@@ -66,8 +67,8 @@ async function compareFiles(inputs, quietHours) {
   const after = await newSession();
   try {
     const { unreadable } = await read(after, inputs);
-    if (!after.hasExport()) throw new Error(['None of these files is an App Privacy Report export.', ...unreadable.map((u) => `“${u.file}”: ${u.message}`)].join('\n'));
-    postMessage({ type: 'comparison', json: session.compareWith(after, quietHours), unreadable });
+    if (after.hasExport()) postMessage({ type: 'comparison', json: session.compareWith(after, quietHours), unreadable });
+    else postMessage({ type: 'failed', request: 'compare-files', code: 'not-export', unreadable });
   } finally {
     after.free();
   }
