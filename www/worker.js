@@ -13,8 +13,8 @@
 
 import init, { Session } from './pkg/privacy_lens.js';
 
-// Slices of a few MiB measured fastest here (File.stream() gives 64 KiB pieces). A reading
-// worker (reader.js) keeps AHEAD slices ready, so reading overlaps parsing.
+// Slices of a few MiB measured fastest here. A reading worker (reader.js) keeps up to AHEAD
+// slices ready, so reading overlaps parsing.
 const SLICE = 4 << 20;
 const AHEAD = 3;
 
@@ -84,7 +84,11 @@ async function analyze(inputs, quietHours) {
   postMessage({ type: 'report', json, domains, unreadable, seconds: (performance.now() - started) / 1000, timing });
 }
 
-/** The blob's bytes in slices of SLICE bytes, in order, read by the reading worker. */
+/**
+ * The blob's bytes in slices of at most SLICE bytes, in order, read by the reading worker
+ * into AHEAD buffers that go back to it once the slice is consumed: each view is valid only
+ * until the loop asks for the next one.
+ */
 async function* slices(blob) {
   if (!reader) {
     // No workers inside workers here: read in this thread, one slice ahead.
@@ -97,14 +101,15 @@ async function* slices(blob) {
     arrived.push(data);
     wake?.();
   };
-  reader.postMessage({ blob, slice: SLICE, ahead: AHEAD });
+  const buffers = Array.from({ length: AHEAD }, () => new ArrayBuffer(SLICE));
+  reader.postMessage({ blob, slice: SLICE, buffers }, buffers);
   for (;;) {
     while (arrived.length === 0) await new Promise((resolve) => { wake = resolve; });
     const message = arrived.shift();
     if (message.done) return;
     if (message.error) throw new Error(message.error);
-    yield new Uint8Array(message.buffer);
-    reader.postMessage({ type: 'more' });
+    yield new Uint8Array(message.buffer, 0, message.length);
+    reader.postMessage({ buffer: message.buffer }, [message.buffer]);
   }
 }
 
