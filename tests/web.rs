@@ -97,3 +97,11 @@ fn a_file_that_is_not_an_export_is_named_and_the_others_still_count() {
     let report: Value = serde_json::from_str(&session.report("00:00-06:00").unwrap()).unwrap();
     assert_eq!(report["files"].as_array().unwrap().len(), 2);
 }
+
+#[wasm_bindgen_test]
+fn a_warm_up_leaves_nothing_behind_in_the_next_session() {
+    privacy_lens::wasm::Session::warm_up(0x5eed_1234_abcd_0002, 256 << 10);
+    let files: [(&str, &[u8]); 1] = [("quirks.ndjson", QUIRKS)];
+    let (_, report) = session_report(&files, 4096, "00:00-06:00");
+    assert_eq!(report, core_report(&files, &Options::default()));
+}
