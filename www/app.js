@@ -67,7 +67,7 @@ const handlers = {
       // Named steps for `make bench-web`, which reports the longest.
       performance.measure(view.name || 'view', { start: started });
     }
-    if (openApp) showApp(openApp);
+    if (openApp) showApp(openApp, { focus: false });
     if (main.dataset.state === 'working') byId('results').scrollIntoView({ block: 'start' });
     main.dataset.state = 'done';
   },
@@ -336,7 +336,8 @@ function filterApps() {
   for (const row of byId('apps').tBodies[0].rows) row.hidden = query !== '' && !row.textContent.toLowerCase().includes(query);
 }
 
-function showApp(bundleId) {
+/** Opens an app's view; `focus` moves the keyboard focus to it (not on a re-render). */
+function showApp(bundleId, { focus = true } = {}) {
   const app = report.apps.find((a) => a.bundle_id === bundleId);
   if (!app) return;
   openApp = bundleId;
@@ -353,6 +354,8 @@ function showApp(bundleId) {
     h('td', { className: 'num' }, fmt.count(c.open)),
     h('td', {}, fmt.localTime(c.first)),
     h('td', {}, fmt.localTime(c.last)))));
+  // Keyboard and screen-reader users land on the app they opened (the title can take focus).
+  if (focus) byId('app-title').focus();
   byId('app-domains').tBodies[0].replaceChildren();
   byId('daily-table').tBodies[0].replaceChildren();
   for (const chart of ['daily', 'timeline', 'heatmap']) byId(chart).replaceChildren();
@@ -382,9 +385,12 @@ async function renderAppDetails(app) {
 }
 
 function closeApp() {
+  const closed = openApp;
   openApp = null;
   byId('app-view').hidden = true;
   byId('apps-list').hidden = false;
+  // Back where the user was: on the app's row.
+  [...byId('apps').tBodies[0].rows].find((row) => row.dataset.bundleId === closed)?.querySelector('button')?.focus();
   charts?.dispose(byId('daily'), byId('timeline'), byId('heatmap'));
 }
 
@@ -591,7 +597,7 @@ function changeLanguage() {
   setLanguage(byId('language').value, byId('language-remember').checked);
   if (!report) return;
   for (const view of [renderFindings, renderOverview, renderApps, renderNetwork, renderCompanies, renderSources, prepareTrends]) view();
-  if (openApp) showApp(openApp);
+  if (openApp) showApp(openApp, { focus: false });
   showComparison();
 }
 
