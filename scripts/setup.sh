@@ -37,12 +37,24 @@ if $for_tests; then
   [ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
   # Chinese glyphs in screenshots (users' devices have their own fonts; the page loads none).
   [ -d /usr/share/fonts/truetype/wqy ] || apt_missing+=(fonts-wqy-zenhei)
+  # WebKit (Safari's engine) and Firefox for e2e/engines.test.mjs. WebKitGTK has no headless
+  # mode, so it runs under Xvfb (xauth for its display); see shared/TOOLCHAIN.md.
+  [ -x /usr/bin/WebKitWebDriver ] || apt_missing+=(webkit2gtk-driver)
+  [ -x /usr/bin/Xvfb ] || apt_missing+=(xvfb)
+  [ -x /usr/bin/xauth ] || apt_missing+=(xauth)
+  [ -x /usr/bin/firefox-esr ] || apt_missing+=(firefox-esr)
   if [ ${#apt_missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${apt_missing[@]}"
   fi
   # cargo-fuzz for the fuzz smoke test (stable Rust, no sanitizer; see shared/TOOLCHAIN.md).
   command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
+  # geckodriver from crates.io (Debian 12 has none, and its prebuilt binaries download from
+  # elsewhere). A debug build: about 2 minutes instead of 7, and speed does not matter for a proxy.
+  geckodriver_version=0.37.1
+  if [ "$(geckodriver --version 2>/dev/null | awk 'NR==1{print $2}')" != "$geckodriver_version" ]; then
+    cargo install geckodriver --locked --debug --version "$geckodriver_version"
+  fi
 fi
 
 echo "setup ok: $(cargo --version), wasm-bindgen $wb_version, node $(node --version)$($for_tests && echo ", $(/usr/bin/chromium --version 2>/dev/null | head -1)")"

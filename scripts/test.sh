@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test layer: native unit, integration and doc tests (including the CLI); the
 # WebAssembly interface in headless Chromium (wasm-bindgen-test); the page end to end in
-# Chromium (playwright-core, node --test); then a 60-second fuzz smoke run per fuzz target.
+# Chromium (playwright-core) and its main flow in WebKit and Firefox (WebDriver), all with
+# node --test; then a 60-second fuzz smoke run per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -19,7 +20,7 @@ bash scripts/build.sh
 echo "== WebAssembly interface in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test web
 
-echo "== the page end to end (Chromium)"
+echo "== the page end to end (Chromium; the main flow in WebKit and Firefox)"
 node --test --test-reporter=spec e2e/
 
 echo "== fuzz smoke"
