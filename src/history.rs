@@ -102,8 +102,8 @@ pub struct AccessPair {
     pub end_origin: Origin,
 }
 
-/// The records kept for one access identifier, packed into 32 bytes (48 with its key in
-/// the table) because there is one per identifier: a 1 GB history has 1.6 million.
+/// The records kept for one access identifier, packed into 32 bytes (plus 24 for its
+/// entry in the index) because there is one per identifier: a 1 GB history has 1.6 million.
 ///
 /// Each end is one word: its [`Timestamp::to_bits`] (61 bits, never 0) and three flags
 /// above them, or 0 when no record of that kind is kept. Both ends nearly always name the
@@ -161,27 +161,27 @@ struct UnusualEnd {
     access_count: Option<u64>,
 }
 
-/// An access identifier: Apple's upper-case UUIDs as numbers, others by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum IdentifierKey {
-    Uuid(u128),
-    Text(Name),
-}
+/// The position of an identifier's slot in [`AccessTable::slots`]. 32 bits are enough:
+/// 2^32 slots would take 128 GiB.
+type SlotIndex = u32;
 
 /// Every kept access record, by identifier.
 #[derive(Default)]
 pub struct AccessTable {
-    slots: ByIdentifier<AccessSlot>,
+    /// Where each identifier's slot is.
+    index: ByIdentifier<SlotIndex>,
+    /// The slots in the order their identifiers were first read. Exports are written in
+    /// time order, so the report meets intervals nearly sorted (cheaper to sort) and walks
+    /// memory in order, not the hash table's random order.
+    slots: Vec<AccessSlot>,
     /// The few ends whose content does not fit their slot's word (see [`AccessSlot`]).
-    unusual: HashMap<(IdentifierKey, AccessKind), UnusualEnd>,
+    unusual: HashMap<(SlotIndex, AccessKind), UnusualEnd>,
 }
 
 impl AccessTable {
-    /// Every identifier's records, in no particular order.
+    /// Every identifier's records, in the order the identifiers were first read.
     pub fn pairs(&self) -> impl Iterator<Item = AccessPair> + '_ {
-        let uuids = self.slots.uuids.iter().map(|(&uuid, slot)| (IdentifierKey::Uuid(uuid), slot));
-        let texts = self.slots.texts.iter().map(|(&name, slot)| (IdentifierKey::Text(name), slot));
-        uuids.chain(texts).map(|(key, slot)| {
+        (0..).zip(&self.slots).map(|(key, slot): (SlotIndex, _)| {
             let end = |kind| match slot.word(kind) {
                 0 => None,
                 // Nearly every end: all it says is in the word and the slot.
@@ -203,16 +203,30 @@ impl AccessTable {
 
     /// Kept access records (each begin and each end counts one).
     pub fn records(&self) -> u64 {
-        let present = |slot: &AccessSlot| u64::from(slot.begin != 0) + u64::from(slot.end != 0);
-        self.slots.uuids.values().chain(self.slots.texts.values()).map(present).sum()
+        self.slots.iter().map(|slot| u64::from(slot.begin != 0) + u64::from(slot.end != 0)).sum()
     }
 
 }
 
-/// The kept end of `kind` of `slot` (stored under `key`), with its broadcaster and access count.
+/// The slot of `identifier` and its index, added empty if the identifier is new.
+fn slot<'t>(
+    index: &mut ByIdentifier<SlotIndex>,
+    slots: &'t mut Vec<AccessSlot>,
+    identifier: &str,
+    names: &mut Names,
+) -> (SlotIndex, &'t mut AccessSlot) {
+    let next = slots.len() as SlotIndex;
+    let at = *index.slot_or(identifier, names, next);
+    if at == next {
+        slots.push(AccessSlot::default());
+    }
+    (at, &mut slots[at as usize])
+}
+
+/// The kept end of `kind` of `slot` (at `key`), with its broadcaster and access count.
 fn kept_end(
-    unusual: &HashMap<(IdentifierKey, AccessKind), UnusualEnd>,
-    key: IdentifierKey,
+    unusual: &HashMap<(SlotIndex, AccessKind), UnusualEnd>,
+    key: SlotIndex,
     slot: &AccessSlot,
     kind: AccessKind,
 ) -> Option<(AccessEnd, UnusualEnd)> {
@@ -329,7 +343,9 @@ impl<T: Copy + Eq + std::hash::Hash> Numbered<T> {
 
 /// Records keyed by an access identifier: Apple's upper-case UUIDs as numbers, others as text.
 pub struct ByIdentifier<V> {
-    uuids: HashMap<u128, V>,
+    /// By the UUID's high and low 64 bits: with a `u128` key, aligned to 16 bytes, an
+    /// entry of the access index would take 32 bytes, not 24.
+    uuids: HashMap<(u64, u64), V>,
     texts: HashMap<Name, V>,
 }
 
@@ -339,15 +355,12 @@ impl<V> Default for ByIdentifier<V> {
     }
 }
 
-impl<V: Default> ByIdentifier<V> {
-    /// The value stored for `identifier`, created empty if there is none, and its key.
-    fn slot(&mut self, identifier: &str, names: &mut Names) -> (IdentifierKey, &mut V) {
+impl<V> ByIdentifier<V> {
+    /// The value stored for `identifier`, set to `new` if there is none.
+    fn slot_or(&mut self, identifier: &str, names: &mut Names, new: V) -> &mut V {
         match parse_uuid(identifier.as_bytes()) {
-            Some(uuid) => (IdentifierKey::Uuid(uuid), self.uuids.entry(uuid).or_default()),
-            None => {
-                let name = names.intern(identifier);
-                (IdentifierKey::Text(name), self.texts.entry(name).or_default())
-            }
+            Some(uuid) => self.uuids.entry(((uuid >> 64) as u64, uuid as u64)).or_insert(new),
+            None => self.texts.entry(names.intern(identifier)).or_insert(new),
         }
     }
 }
@@ -414,11 +427,14 @@ impl History {
     pub fn add_access(&mut self, access: &Access<'_>, time: Timestamp, origin: Origin) {
         if self.reserve > 0 {
             // Best effort: a failed reservation only means the table grows step by step.
-            let _ = self.access.slots.uuids.try_reserve(std::mem::take(&mut self.reserve));
+            let _ = self.access.index.uuids.try_reserve(std::mem::take(&mut self.reserve));
+            // As many slots as the index holds before it grows: the estimate is low on
+            // purpose (see `reserve_for`), and a vector grown by doubling would waste more.
+            let _ = self.access.slots.try_reserve_exact(self.access.index.uuids.capacity());
         }
         let names = &mut self.names;
-        let AccessTable { slots, unusual } = &mut self.access;
-        let (key, slot) = slots.slot(&access.identifier, names);
+        let AccessTable { index, slots, unusual } = &mut self.access;
+        let (key, slot) = slot(index, slots, &access.identifier, names);
         let new = AccessContent {
             app: &access.accessor,
             category: &access.category,
@@ -475,7 +491,7 @@ impl History {
     /// Adds one beta access event whose time parsed as `time`.
     pub fn add_event(&mut self, event: &Event<'_>, time: Timestamp, origin: Origin) {
         let names = &mut self.names;
-        let (_, slot) = self.events.slot(&event.identifier, names);
+        let slot = self.events.slot_or(&event.identifier, names, None);
         // Copies are ordered by instant, then app, category and offset (all as text).
         let key = (time.utc_ms(), event.accessor.as_ref(), event.category.as_ref(), time.offset_minutes());
         if let Some(kept) = slot {
@@ -638,7 +654,7 @@ mod tests {
     #[test]
     fn an_access_slot_stays_small() {
         // One per access identifier of a year of exports: the size is a memory budget.
-        assert_eq!(std::mem::size_of::<(u128, AccessSlot)>(), 48);
+        assert_eq!(std::mem::size_of::<AccessSlot>() + std::mem::size_of::<((u64, u64), SlotIndex)>(), 56);
         // One per distinct network record.
         assert_eq!(std::mem::size_of::<NetworkRecord>(), 56);
         assert_eq!(std::mem::size_of::<Files>(), 2 * std::mem::size_of::<usize>());

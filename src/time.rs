@@ -178,40 +178,125 @@ fn parse_with_chrono(text: &str) -> Option<Timestamp> {
 /// The fast path: `YYYY-MM-DDTHH:MM:SS`, an optional `.mmm`, then `Z` or `±HH:MM`.
 /// Returns `None` for anything else (chrono then decides), never a different answer.
 fn parse_fast(b: &[u8]) -> Option<Timestamp> {
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let year = digits(&b[0..4])? as i64;
-    let month = digits(&b[5..7])?;
-    let day = digits(&b[8..10])?;
-    let hour = digits(&b[11..13])?;
-    let minute = digits(&b[14..16])?;
-    let second = digits(&b[17..19])?;
+    let Written { year, month, day, hour, minute, second, millis, offset_minutes } = match <&[u8; 29]>::try_from(b) {
+        Ok(ios) => written_in_ios_shape(ios)?,
+        Err(_) => written(b)?,
+    };
     // Second 60 (a leap second) is left to chrono.
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let local_ms = ((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * MS_PER_MINUTE
+        + i64::from(second) * 1000
+        + i64::from(millis);
+    Timestamp::from_parts(local_ms - i64::from(offset_minutes) * MS_PER_MINUTE, offset_minutes)
+}
+
+/// The numbers of a timestamp as written; all but the offset not yet checked for range.
+struct Written {
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    millis: u32,
+    offset_minutes: i16,
+}
+
+/// Reads `YYYY-MM-DDTHH:MM:SS`, an optional `.mmm`, then `Z` or `±HH:MM`, byte by byte.
+fn written(b: &[u8]) -> Option<Written> {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
     let (millis, rest) = match &b[19..] {
         [b'.', d0, d1, d2, rest @ ..] => (digits(&[*d0, *d1, *d2])?, rest),
         rest => (0, rest),
     };
-    let offset_minutes: i16 = match rest {
+    let offset_minutes = match rest {
         b"Z" => 0,
-        [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => {
-            let (hours, minutes) = (digits(&[*h0, *h1])?, digits(&[*m0, *m1])?);
-            if hours > 23 || minutes > 59 {
-                return None;
-            }
-            let total = (hours * 60 + minutes) as i16;
-            if *sign == b'-' { -total } else { total }
-        }
+        [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => offset(*sign, digits(&[*h0, *h1])?, digits(&[*m0, *m1])?)?,
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
-    let local_ms = ((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * MS_PER_MINUTE
-        + i64::from(second) * 1000
-        + i64::from(millis);
-    Timestamp::from_parts(local_ms - i64::from(offset_minutes) * MS_PER_MINUTE, offset_minutes)
+    Some(Written {
+        year: i64::from(digits(&b[0..4])?),
+        month: digits(&b[5..7])?,
+        day: digits(&b[8..10])?,
+        hour: digits(&b[11..13])?,
+        minute: digits(&b[14..16])?,
+        second: digits(&b[17..19])?,
+        millis,
+        offset_minutes,
+    })
+}
+
+/// Reads the shape iOS writes, `YYYY-MM-DDTHH:MM:SS.mmm±HH:MM`, checking it eight bytes at
+/// a time: checked byte by byte, it was most of the cost of a timestamp, and every record
+/// has one or two.
+fn written_in_ios_shape(text: &[u8; 29]) -> Option<Written> {
+    // `0` must be a digit, `?` is checked apart, anything else must be there as it is.
+    const SHAPE: &[u8; 29] = b"0000-00-00T00:00:00.000?00:00";
+    const WORDS: [usize; 4] = [0, 8, 16, 21];
+    /// For the word at `at`: the bytes that must be digits, and those that must equal SHAPE's.
+    const fn masks(at: usize) -> (u64, u64) {
+        let (mut digits, mut exact, mut i) = (0u64, 0u64, 0);
+        while i < 8 {
+            match SHAPE[at + i] {
+                b'0' => digits |= 0xFF << (8 * i),
+                b'?' => {}
+                _ => exact |= 0xFF << (8 * i),
+            }
+            i += 1;
+        }
+        (digits, exact)
+    }
+    const MASKS: [(u64, u64); 4] = [masks(WORDS[0]), masks(WORDS[1]), masks(WORDS[2]), masks(WORDS[3])];
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let word = |bytes: &[u8; 29], at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let mut wrong = 0u64;
+    // Per word, byte i holds 10 × digit i + digit i + 1 (where both are digits): a two-digit
+    // number starting at any byte, read with a shift.
+    let mut pairs = [0u64; 4];
+    for ((&at, &(digits, exact)), pairs) in WORDS.iter().zip(&MASKS).zip(&mut pairs) {
+        let (written, shape) = (word(text, at), word(SHAPE, at));
+        // A byte is a digit when, xored with '0', it is at most 9: its high nibble is 0, and
+        // adding 6 does not carry into it. A byte above 0xF9 carries into the next one, but
+        // it is wrong by itself: as a digit (high nibble set) or as a separator (not equal).
+        let values = written ^ (ONES * u64::from(b'0'));
+        wrong |= (values | values.wrapping_add(ONES * 6)) & (ONES * 0xF0) & digits;
+        wrong |= (written ^ shape) & exact;
+        // Digits are at most 9, so no byte overflows into the next (99 at most); the bytes
+        // that are not two digits hold garbage that is never read.
+        *pairs = (values & digits).wrapping_mul(10).wrapping_add((values & digits) >> 8);
+    }
+    if wrong != 0 {
+        return None;
+    }
+    // The two-digit number at `at` in the text (within the word that starts at WORDS[word]).
+    let two = |word: usize, at: usize| ((pairs[word] >> (8 * (at - WORDS[word]))) & 0xFF) as u32;
+    Some(Written {
+        year: i64::from(two(0, 0) * 100 + two(0, 2)),
+        month: two(0, 5),
+        day: two(1, 8),
+        hour: two(1, 11),
+        minute: two(1, 14),
+        second: two(2, 17),
+        millis: two(2, 20) * 10 + two(2, 22) / 10,
+        offset_minutes: match text[23] {
+            sign @ (b'+' | b'-') => offset(sign, two(3, 24), two(3, 27))?,
+            _ => return None,
+        },
+    })
+}
+
+/// The offset `±HH:MM` in minutes, if hours and minutes are in range.
+fn offset(sign: u8, hours: u32, minutes: u32) -> Option<i16> {
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let total = (hours * 60 + minutes) as i16;
+    Some(if sign == b'-' { -total } else { total })
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -282,6 +367,34 @@ mod tests {
             let fast = parse_fast(text.as_bytes());
             assert!(fast.is_some(), "fast path should take {text}");
             assert_eq!(fast, via_chrono(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_ios_shape_is_read_as_byte_by_byte_on_every_byte_at_every_position() {
+        for valid in [b"2025-02-11T13:34:34.775+01:00", b"0000-00-00T00:00:00.000-00:00", b"9999-99-99T99:99:99.999+23:59"] {
+            assert!(written_in_ios_shape(valid).is_some());
+            for position in 0..29 {
+                for byte in 0..=255u8 {
+                    let mut text = *valid;
+                    text[position] = byte;
+                    let same = |text: &[u8; 29]| {
+                        let (swar, bytewise) = (written_in_ios_shape(text), written(text));
+                        assert_eq!(swar.is_some(), bytewise.is_some(), "{}", String::from_utf8_lossy(text));
+                        if let (Some(a), Some(b)) = (swar, bytewise) {
+                            let fields = |w: Written| (w.year, w.month, w.day, w.hour, w.minute, w.second, w.millis, w.offset_minutes);
+                            assert_eq!(fields(a), fields(b), "{}", String::from_utf8_lossy(text));
+                        }
+                    };
+                    same(&text);
+                    // A second odd byte next to the first, where a carry would land.
+                    for neighbour in [0x00, 0x0A, 0x2F, 0x3A, 0xFA, 0xFF] {
+                        let mut text = text;
+                        text[(position + 1) % 29] = neighbour;
+                        same(&text);
+                    }
+                }
+            }
         }
     }
 

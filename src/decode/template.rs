@@ -26,13 +26,21 @@ struct Rest<'a>(&'a str);
 
 impl<'a> Rest<'a> {
     /// Consumes `expected` exactly.
-    fn literal(&mut self, expected: &str) -> Option<()> {
-        self.0 = self.0.strip_prefix(expected)?;
+    // A fixed-size comparison compiles to a few word compares; `strip_prefix` called
+    // `memcmp` a dozen times per line.
+    #[inline(always)]
+    fn literal<const N: usize>(&mut self, expected: &[u8; N]) -> Option<()> {
+        if self.0.as_bytes().first_chunk::<N>() != Some(expected) {
+            return None;
+        }
+        // `expected` is ASCII in every call, so N is on a character boundary.
+        self.0 = self.0.get(N..)?;
         Some(())
     }
 
     /// Consumes `expected` if it is next.
-    fn optional(&mut self, expected: &str) -> bool {
+    #[inline(always)]
+    fn optional<const N: usize>(&mut self, expected: &[u8; N]) -> bool {
         self.literal(expected).is_some()
     }
 
@@ -67,11 +75,14 @@ impl<'a> Rest<'a> {
 
     /// `{"identifier":"…","identifierType":"…"},` (an accessor or broadcaster): the identifier.
     fn identified(&mut self) -> Option<&'a str> {
-        self.literal(r#"{"identifier":""#)?;
+        self.literal(br#"{"identifier":""#)?;
         let identifier = self.string()?;
-        self.literal(r#","identifierType":""#)?;
-        self.string()?;
-        self.literal("},")?;
+        // Every identifier type seen so far is `bundleID`: matched whole, not searched.
+        if !self.optional(br#","identifierType":"bundleID"},"#) {
+            self.literal(br#","identifierType":""#)?;
+            self.string()?;
+            self.literal(b"},")?;
+        }
         Some(identifier)
     }
 
@@ -108,37 +119,38 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
 /// "kind":…,"outOfProcess":B,"timeStamp":…,"type":"access"}`, the optional keys optional.
 fn access(line: &str) -> Option<Line<'_>> {
     let mut rest = Rest(line);
-    rest.literal("{")?;
-    let access_count = if rest.optional(r#""accessCount":"#) {
+    rest.literal(b"{")?;
+    let access_count = if rest.optional(br#""accessCount":"#) {
         let count = rest.number()?;
-        rest.literal(",")?;
+        rest.literal(b",")?;
         Some(count)
     } else {
         None
     };
-    rest.literal(r#""accessor":"#)?;
+    rest.literal(br#""accessor":"#)?;
     let accessor = rest.identified()?;
-    let broadcaster = if rest.optional(r#""broadcaster":"#) { Some(rest.identified()?) } else { None };
-    rest.literal(r#""category":""#)?;
+    let broadcaster = if rest.optional(br#""broadcaster":"#) { Some(rest.identified()?) } else { None };
+    rest.literal(br#""category":""#)?;
     let category = rest.string()?;
-    rest.literal(r#","identifier":""#)?;
+    rest.literal(br#","identifier":""#)?;
     let identifier = rest.string()?;
-    rest.literal(r#","kind":""#)?;
-    let kind = match rest.string()? {
-        "intervalBegin" => AccessKind::Begin,
-        "intervalEnd" => AccessKind::End,
-        _ => return None,
+    rest.literal(br#","kind":""#)?;
+    // The only kinds of this layout, matched whole with their closing quote.
+    let kind = if rest.optional(br#"intervalBegin","#) {
+        AccessKind::Begin
+    } else {
+        rest.literal(br#"intervalEnd","#)?;
+        AccessKind::End
     };
-    rest.literal(",")?;
-    let out_of_process = if rest.optional(r#""outOfProcess":true,"#) {
+    let out_of_process = if rest.optional(br#""outOfProcess":true,"#) {
         true
     } else {
-        rest.optional(r#""outOfProcess":false,"#);
+        rest.optional(br#""outOfProcess":false,"#);
         false
     };
-    rest.literal(r#""timeStamp":""#)?;
+    rest.literal(br#""timeStamp":""#)?;
     let time_stamp = rest.string()?;
-    rest.literal(r#","type":"access"}"#)?;
+    rest.literal(br#","type":"access"}"#)?;
     rest.end()?;
     Some(Line::Access(Access {
         accessor: Cow::Borrowed(accessor),
@@ -157,29 +169,29 @@ fn access(line: &str) -> Option<Line<'_>> {
 /// "bundleID":…,"domainOwner":…,"hits":N,"domainClassification":N}`.
 fn network_15_2(line: &str) -> Option<Line<'_>> {
     let mut rest = Rest(line);
-    rest.literal(r#"{"timeStamp":""#)?;
+    rest.literal(br#"{"timeStamp":""#)?;
     let time_stamp = rest.string()?;
-    rest.literal(r#","initiatedType":""#)?;
+    rest.literal(br#","initiatedType":""#)?;
     let initiated_type = rest.string()?;
-    rest.literal(r#","context":""#)?;
+    rest.literal(br#","context":""#)?;
     let context = rest.string()?;
-    rest.literal(r#","domain":""#)?;
+    rest.literal(br#","domain":""#)?;
     let domain = rest.string()?;
-    rest.literal(r#","contextVerificationType":"#)?;
+    rest.literal(br#","contextVerificationType":"#)?;
     let context_verification_type = rest.number()?;
-    rest.literal(r#","type":"networkActivity","domainType":"#)?;
+    rest.literal(br#","type":"networkActivity","domainType":"#)?;
     let domain_type = rest.number()?;
-    rest.literal(r#","firstTimeStamp":""#)?;
+    rest.literal(br#","firstTimeStamp":""#)?;
     let first_time_stamp = rest.string()?;
-    rest.literal(r#","bundleID":""#)?;
+    rest.literal(br#","bundleID":""#)?;
     let bundle_id = rest.string()?;
-    rest.literal(r#","domainOwner":""#)?;
+    rest.literal(br#","domainOwner":""#)?;
     let domain_owner = rest.string()?;
-    rest.literal(r#","hits":"#)?;
+    rest.literal(br#","hits":"#)?;
     let hits = rest.number()?;
-    rest.literal(r#","domainClassification":"#)?;
+    rest.literal(br#","domainClassification":"#)?;
     let domain_classification = rest.number()?;
-    rest.literal("}")?;
+    rest.literal(b"}")?;
     rest.end()?;
     Some(Line::Network(Network {
         bundle_id: Cow::Borrowed(bundle_id),
