@@ -357,7 +357,7 @@ function showApp(bundleId, { focus = true } = {}) {
   // Keyboard and screen-reader users land on the app they opened (the title can take focus).
   if (focus) byId('app-title').focus();
   byId('app-domains').tBodies[0].replaceChildren();
-  byId('daily-table').tBodies[0].replaceChildren();
+  for (const table of ['daily-table', 'timeline-table', 'heatmap-table']) byId(table).tBodies[0].replaceChildren();
   for (const chart of ['daily', 'timeline', 'heatmap']) byId(chart).replaceChildren();
   worker.postMessage({ type: 'app', bundleId });
 }
@@ -377,11 +377,40 @@ async function renderAppDetails(app) {
   replace(byId('daily-table').tBodies[0], app.access.flatMap((c) => c.by_day.map((d) => h('tr', {},
     h('td', {}, d.date), h('td', {}, fmt.category(c.category)),
     h('td', { className: 'num' }, fmt.count(d.intervals)), h('td', { className: 'num' }, fmt.count(d.quiet_hours))))));
+  renderChartTables(app);
   charts ??= await import('./charts.js');
   if (app.bundle_id !== openApp) return;
   charts.daily(byId('daily'), app, report.period, report.coverage.gaps);
   charts.timeline(byId('timeline'), app);
   charts.heatmap(byId('heatmap'), app, report.period);
+}
+
+/** How many intervals the timeline's table lists (the CSV export has them all). */
+const TIMELINE_ROWS = 500;
+
+/** The timeline and the heatmap as tables, for screen readers and anyone who prefers them. */
+function renderChartTables(app) {
+  const intervals = app.access
+    .flatMap((c) => c.timeline.map(([begin, end, beginOffset, endOffset]) => ({ c, begin, end, beginOffset, endOffset })))
+    .sort((a, b) => a.begin - b.begin);
+  const shown = intervals.slice(0, TIMELINE_ROWS);
+  byId('timeline-table-note').textContent = t('table.timeline-note', { shown: fmt.count(shown.length), total: fmt.count(intervals.length) });
+  replace(byId('timeline-table').tBodies[0], shown.map((i) => h('tr', {},
+    h('td', {}, fmt.category(i.c.category)),
+    h('td', {}, fmt.clock(i.begin, i.beginOffset)),
+    h('td', {}, fmt.clock(i.end, i.endOffset)),
+    h('td', { className: 'num' }, fmt.duration((i.end - i.begin) / 1000)))));
+  const days = new Map();
+  for (const c of app.access) {
+    for (const day of c.by_day) {
+      const hours = days.get(day.date) ?? new Array(24).fill(0);
+      day.by_hour.forEach((n, hour) => { hours[hour] += n; });
+      days.set(day.date, hours);
+    }
+  }
+  const table = byId('heatmap-table');
+  replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, t('table.day')), Array.from({ length: 24 }, (_, hour) => h('th', { scope: 'col', className: 'num', attrs: { 'aria-label': `${t('table.hour')} ${hour}` } }, String(hour).padStart(2, '0')))));
+  replace(table.tBodies[0], [...days.keys()].sort().map((date) => h('tr', {}, h('th', { scope: 'row' }, date), days.get(date).map((n) => h('td', { className: 'num' }, n ? fmt.count(n) : '')))));
 }
 
 function closeApp() {

@@ -32,6 +32,15 @@ export function localTime(rfc3339) {
   return `${rfc3339.slice(0, 10)} ${rfc3339.slice(11, 19)} (${offsetOf(rfc3339)})`;
 }
 
+/** UTC milliseconds in a record's offset (minutes) as `YYYY-MM-DD HH:MM:SS (UTC+08:00)`. */
+export function clock(utcMs, offsetMinutes) {
+  const local = new Date(utcMs + offsetMinutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const offset = offsetMinutes === 0 ? t('time.utc') : t('time.offset', { offset: `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}` });
+  return `${local} (${offset})`;
+}
+
 /** The date part of an RFC 3339 time. */
 export function localDate(rfc3339) {
   return rfc3339 ? rfc3339.slice(0, 10) : '';
