@@ -9,6 +9,7 @@ import * as fmt from './format.js';
 import { renderComparison } from './compare.js';
 import { download, fileName, printResults } from './save.js';
 import { keep, keptExports, forgetEverything } from './keep.js';
+import { startAnalysisWorker, exampleInput } from './runtime-page.js';
 
 const main = byId('main');
 const fileInput = byId('file');
@@ -24,7 +25,7 @@ let lastInputs = []; // the files of the last analysis, to keep them if the user
 // ---------------------------------------------------------------- the worker
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = startAnalysisWorker();
   worker.onmessage = ({ data }) => handlers[data.type]?.(data);
   worker.onerror = (event) => fail(`The analysis stopped unexpectedly: ${event.message ?? 'unknown error'}`);
 }
@@ -545,7 +546,7 @@ fileInput.addEventListener('change', () => {
   analyze([...fileInput.files]);
   fileInput.value = ''; // choosing the same file again reads it again
 });
-byId('example').addEventListener('click', () => analyze([{ name: 'example (generated).ndjson', url: new URL('./example.ndjson', import.meta.url).href }]));
+byId('example').addEventListener('click', () => analyze([exampleInput()]));
 byId('cancel').addEventListener('click', cancel);
 byId('keep').addEventListener('change', () => { if (byId('keep').checked) keepFiles(lastInputs); });
 byId('kept-open').addEventListener('click', async () => analyze(await keptExports()));

@@ -16,7 +16,7 @@
 //               {type: 'comparison', json, unreadable}
 //               {type: 'failed', request (the type of the message that failed), message}
 
-import init, { Session } from './pkg/privacy_lens.js';
+import { Session, startEngine, loadTrackerdb, startReader } from './runtime-worker.js';
 
 // Slices of a few MiB measured fastest here (File.stream() gives 64 KiB pieces). A reading
 // worker (reader.js) keeps AHEAD slices ready, so reading overlaps parsing.
@@ -24,13 +24,10 @@ const SLICE = 4 << 20;
 const AHEAD = 3;
 
 let session = null;
-const ready = init();
-// The tracker database (a separate file under its own licence, see data/LICENSE-trackerdb.md),
-// from this site like everything else; without it, owners come from the project's table and Apple.
-const trackerdb = fetch(new URL('./data/trackerdb.tsv', import.meta.url))
-  .then((response) => (response.ok ? response.arrayBuffer() : null))
-  .then((buffer) => (buffer ? new Uint8Array(buffer) : null), () => null);
-const reader = typeof Worker === 'function' ? new Worker(new URL('./reader.js', import.meta.url)) : null;
+const ready = startEngine();
+// Without the tracker database, owners come from the project's table and Apple.
+const trackerdb = loadTrackerdb();
+const reader = startReader();
 
 self.onmessage = async ({ data }) => {
   try {
@@ -140,7 +137,7 @@ async function* slices(blob) {
   }
 }
 
-/** A File as is; the bundled example fetched from this site. */
+/** A File as is; {name, url} (the served site's example) fetched. */
 async function blobOf(input) {
   if (input instanceof Blob) return { name: input.name, blob: input };
   try {
