@@ -7,8 +7,8 @@
 // site's) into one inline classic script that defines privacyLensWorker(self, postMessage)
 // for single-file/runtime-page.js to start from a Blob URL. The two modules that say where
 // things come from (www/runtime-page.js, www/runtime-worker.js) are swapped for those in
-// single-file/, which inline the WebAssembly core, the tracker database, the reading worker
-// and the example. The stylesheet is inlined too. The CSP stays strict: each inline script
+// single-file/, which inline the WebAssembly core, the tracker database and the example, and
+// have the page read the files for the worker. The stylesheet is inlined too. The CSP stays strict: each inline script
 // and style is allowed by its SHA-256 hash, never by 'unsafe-inline'.
 //
 //   node scripts/single-file.mjs     prints the file's size
@@ -23,13 +23,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 const WWW = join(ROOT, 'www');
 export const OUTPUT = join(ROOT, 'dist/privacy-lens.html');
 
-/** The served site's runtime modules → the single file's; `text:PATH` imports a file as a string. */
+/** The served site's runtime modules → the single file's. */
 const singleFile = {
   name: 'single-file',
   setup(build) {
     build.onResolve({ filter: /^\.\/runtime-(page|worker)\.js$/ }, (args) => ({ path: join(ROOT, 'single-file', basename(args.path)) }));
-    build.onResolve({ filter: /^text:/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice('text:'.length)), namespace: 'text' }));
-    build.onLoad({ filter: /.*/, namespace: 'text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
   },
 };
 

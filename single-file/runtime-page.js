@@ -2,10 +2,14 @@
 // disk where a module worker cannot start: the worker's code (www/worker.js, bundled by
 // scripts/single-file.mjs) is the inline <script id="analysis-worker">, which defines
 // privacyLensWorker(self, postMessage). It runs in a worker started from a Blob URL of that
-// script's text; where the engine refuses that worker, it runs in the page itself, reading in
-// small slices with a task boundary between them (runtime-worker.js).
+// script's text; where the engine refuses that worker, it runs in the page itself.
 //
-// <main data-analysis> says which: "worker" or "main-thread".
+// Either way the page reads the files and hands the slices over a MessagePort (see
+// runtime-worker.js for why); in the page itself, in slices small enough that feeding one
+// to the core takes a few milliseconds, each a task of its own, so the page keeps answering.
+//
+// <main data-analysis> says which: "worker" or "main-thread". The worker also receives the
+// message {type: 'reader-port', port}, which worker.js ignores.
 
 import example from '../www/example.ndjson';
 
@@ -52,6 +56,14 @@ class Analysis {
     this.onmessage?.({ data });
   }
 
+  /** Starts reading for `engine` in this page: sends it the port of a reader. */
+  #connectReader(engine, sliceLimit) {
+    const channel = new MessageChannel();
+    serveReads(channel.port1, sliceLimit);
+    engine.postMessage({ type: 'reader-port', port: channel.port2 }, [channel.port2]);
+    return channel.port1;
+  }
+
   #inWorker() {
     const code = `${document.getElementById('analysis-worker').textContent}\nprivacyLensWorker(self, self.postMessage.bind(self));`;
     const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
@@ -60,6 +72,7 @@ class Analysis {
       if (data.type === 'ready') URL.revokeObjectURL(url);
       this.#receive(data, 'worker');
     };
+    const readerPort = this.#connectReader(worker, Infinity);
     worker.onerror = (event) => {
       if (this.#ready) {
         this.onerror?.(event);
@@ -67,20 +80,71 @@ class Analysis {
       }
       // It could not start (an engine that allows no worker here): analyse in the page.
       event.preventDefault();
+      readerPort.close();
       worker.terminate();
       this.#engine = this.#inPage();
     };
-    return worker;
+    return { postMessage: (message) => worker.postMessage(message), terminate: () => { readerPort.close(); worker.terminate(); } };
   }
 
   #inPage() {
-    // The worker's global scope, as far as worker.js uses it; `closed` stops its reading.
-    const scope = { onmessage: null, closed: false };
-    const answer = (data) => setTimeout(() => { if (!scope.closed) this.#receive(data, 'main-thread'); });
+    // The worker's global scope, as far as worker.js and runtime-worker.js use it.
+    const scope = new EventTarget();
+    scope.onmessage = null;
+    let closed = false;
+    const answer = (data) => setTimeout(() => { if (!closed) this.#receive(data, 'main-thread'); });
     privacyLensWorker(scope, answer);
-    return {
-      postMessage: (data) => setTimeout(() => { if (!scope.closed) scope.onmessage?.({ data }); }),
-      terminate: () => { scope.closed = true; },
+    const engine = {
+      postMessage: (data) => setTimeout(() => {
+        if (closed) return;
+        const event = new MessageEvent('message', { data });
+        scope.dispatchEvent(event);
+        scope.onmessage?.(event);
+      }),
+      terminate: () => {
+        closed = true;
+        readerPort.close();
+      },
     };
+    const readerPort = this.#connectReader(engine, IN_PAGE_SLICE);
+    return engine;
   }
+}
+
+/** Slices read for the analysis in the page: the core feeds 256 KiB in a few milliseconds. */
+const IN_PAGE_SLICE = 256 << 10;
+
+/**
+ * Answers on `port` as reader.js does ({blob, slice, ahead} then {type: 'more'} per slice
+ * consumed; {buffer} per slice in order, then {done}, or {error}), reading in this page with
+ * slices of at most `sliceLimit` bytes, transferred.
+ */
+function serveReads(port, sliceLimit) {
+  let job = null;
+  async function pump(current) {
+    if (current.busy) return;
+    current.busy = true;
+    while (job === current && current.credits > 0) {
+      if (current.offset >= current.blob.size) {
+        job = null;
+        port.postMessage({ done: true });
+        break;
+      }
+      current.credits--;
+      try {
+        const buffer = await current.blob.slice(current.offset, current.offset + current.slice).arrayBuffer();
+        current.offset += current.slice;
+        port.postMessage({ buffer }, [buffer]);
+      } catch (error) {
+        job = null;
+        port.postMessage({ error: String(error?.message ?? error) });
+      }
+    }
+    current.busy = false;
+  }
+  port.onmessage = ({ data }) => {
+    if (data.blob) job = { blob: data.blob, slice: Math.min(data.slice, sliceLimit), offset: 0, credits: data.ahead, busy: false };
+    else if (data.type === 'more' && job) job.credits++;
+    if (job) pump(job);
+  };
 }
