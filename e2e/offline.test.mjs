@@ -3,7 +3,7 @@
 //    opens the page, which analyses the example and a file, and opens an app's charts;
 // 2. a new build (new files, so a new version) is offered, not mixed in: until "Reload" the
 //    page is the old version (even after reloading it), then entirely the new one, with
-//    only the new version's cache left;
+//    only the new version's cache left; another open tab is told to reload;
 // 3. dist/privacy-lens.html opened from file:// analyses real and generated exports in a
 //    worker started from a Blob URL, with the CLI's numbers, no CSP violation and not one
 //    request other than file:, blob: or data:; where no worker may start, in the page
@@ -102,7 +102,13 @@ test('a new build is offered, and taken whole on "Reload"', async () => {
     assert.equal(await page.$('h1[data-build]'), null, 'still the old version after a reload');
     await page.waitForSelector('#update button', { timeout: 30_000 });
 
+    // A second tab of the old version, told when the first takes the new one.
+    const other = await browser.context.newPage();
+    await other.goto(url);
+    await engineReady(other);
+
     await Promise.all([page.waitForEvent('load'), page.click('#update button')]);
+    await other.waitForFunction(() => document.getElementById('update')?.textContent.includes('updated in another tab'), null, { timeout: 30_000 });
     await page.waitForSelector('h1[data-build="new"]');
     await engineReady(page);
     assert.deepEqual(await page.evaluate(() => caches.keys()), [`privacy-lens-${version}`], 'only the new version is kept');
@@ -126,6 +132,7 @@ async function openFromDisk(path) {
 }
 
 function assertOnlyLocal(requested) {
+  assert.ok(requested.some((url) => url.startsWith('file:')), 'requests are recorded');
   const elsewhere = requested.filter((url) => !/^(file|blob|data):/.test(url));
   assert.deepEqual(elsewhere, [], 'no request other than file:, blob: or data:');
 }

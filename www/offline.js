@@ -14,33 +14,35 @@ async function install() {
   // Relative address and scope: the site works from any sub-path (GitHub Pages). The
   // browser asks the server for sw.js and precache.js each time it checks for an update.
   const registration = await navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' });
-  if (registration.waiting && navigator.serviceWorker.controller) offerReload(registration);
+  const offerWaiting = () => offerReload('A new version of Privacy Lens is ready.', () => {
+    reloading = true;
+    registration.waiting?.postMessage({ type: 'activate-now' });
+  });
+  if (registration.waiting && navigator.serviceWorker.controller) offerWaiting();
   registration.addEventListener('updatefound', () => {
     const incoming = registration.installing;
     incoming?.addEventListener('statechange', () => {
       // Installed while a page is controlled: an update (the first install needs no reload).
-      if (incoming.state === 'installed' && navigator.serviceWorker.controller) offerReload(registration);
+      if (incoming.state === 'installed' && navigator.serviceWorker.controller) offerWaiting();
     });
   });
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (reloading) location.reload();
+    // Another tab took the new version: this page's modules are the old one's, and what it
+    // has yet to load (the charts) would come from the new one.
+    else offerReload('Privacy Lens was updated in another tab.', () => location.reload());
   });
 }
 
-/** Shows the bar that offers the waiting version (once). */
-function offerReload(registration) {
-  if (document.getElementById('update')) return;
-  const reload = h('button', { className: 'button primary', type: 'button', on: { click: () => {
-    reloading = true;
-    registration.waiting?.postMessage({ type: 'activate-now' });
-  } } }, 'Reload');
+/** Shows the bar that offers a reload, replacing any earlier one. */
+function offerReload(text, reload) {
+  document.getElementById('update')?.remove();
   document.body.prepend(h('div', { id: 'update', className: 'update', attrs: { role: 'status' } },
-    h('span', {}, 'A new version of Privacy Lens is ready. '), reload));
+    h('span', {}, `${text} `),
+    h('button', { className: 'button primary', type: 'button', on: { click: reload } }, 'Reload')));
 }
 
 if ('serviceWorker' in navigator) {
-  install().catch((error) => {
-    // Without it the page still works online; only the offline copy is missing.
-    document.documentElement.dataset.offline = `unavailable: ${error?.message ?? error}`;
-  });
+  // Without it the page still works online; only the offline copy is missing.
+  install().catch((error) => console.warn(`Privacy Lens will not work offline: ${error?.message ?? error}`));
 }
