@@ -20,10 +20,10 @@ import { shownReport, assertMatches } from './report-view.mjs';
 import { singleFile } from './single-file.mjs';
 import { writePrecache } from '../scripts/precache.mjs';
 
-/** A generated export of `days` days, and its path. */
-async function generated(days, seed) {
-  const file = join(await scratch(), `generated-${days}-days.ndjson`);
-  execFileSync(CLI, ['generate', '--seed', String(seed), '--days', String(days), '-o', file]);
+/** A generated export (`generate` options: `--days N` or `--size 16M`), and its path. */
+async function generated(seed, ...options) {
+  const file = join(await scratch(), `generated-${seed}.ndjson`);
+  execFileSync(CLI, ['generate', '--seed', String(seed), ...options, '-o', file]);
   return file;
 }
 
@@ -64,7 +64,7 @@ test('with the network off after the first visit, the page opens and analyses', 
     await browser.context.setOffline(true);
     await page.reload();
     await engineReady(page);
-    await analyseExampleAndFile(page, await generated(5, 11));
+    await analyseExampleAndFile(page, await generated(11, '--days', '5'));
     assert.deepEqual(reachedServer, [], 'nothing reached the server while offline');
     assert.deepEqual(await violations(page), []);
     assert.deepEqual(browser.problems, []);
@@ -89,17 +89,17 @@ test('a new build is offered, and taken whole on "Reload"', async () => {
 
     // The new build: a changed page, hence a new version.
     const index = join(copy, 'index.html');
-    await writeFile(index, (await readFile(index, 'utf8')).replace('<h1>Privacy Lens</h1>', '<h1 data-build="new">Privacy Lens</h1>'));
+    await writeFile(index, (await readFile(index, 'utf8')).replace('</head>', '<meta name="build" content="new">\n</head>'));
     const { version } = writePrecache(copy);
     assert.notEqual(`privacy-lens-${version}`, oldCache);
 
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await page.waitForSelector('#update button', { timeout: 30_000 });
-    assert.equal(await page.$('h1[data-build]'), null, 'still the old version');
+    assert.equal(await page.$('meta[name=build]'), null, 'still the old version');
     // A reload alone keeps the old version whole (the new one waits), and offers it again.
     await page.reload();
     await engineReady(page);
-    assert.equal(await page.$('h1[data-build]'), null, 'still the old version after a reload');
+    assert.equal(await page.$('meta[name=build]'), null, 'still the old version after a reload');
     await page.waitForSelector('#update button', { timeout: 30_000 });
 
     // A second tab of the old version, told when the first takes the new one.
@@ -108,8 +108,8 @@ test('a new build is offered, and taken whole on "Reload"', async () => {
     await engineReady(other);
 
     await Promise.all([page.waitForEvent('load'), page.click('#update button')]);
-    await other.waitForFunction(() => document.getElementById('update')?.textContent.includes('updated in another tab'), null, { timeout: 30_000 });
-    await page.waitForSelector('h1[data-build="new"]');
+    await other.waitForFunction(() => document.querySelector('#update [data-i18n="update.elsewhere"]'), null, { timeout: 30_000 });
+    await page.waitForSelector('meta[name=build]', { state: 'attached' });
     await engineReady(page);
     assert.deepEqual(await page.evaluate(() => caches.keys()), [`privacy-lens-${version}`], 'only the new version is kept');
     await page.click('#example');
@@ -142,7 +142,7 @@ test('the single file, from disk: real and generated exports analysed in a worke
   try {
     assert.equal(await page.$eval('main', (main) => main.dataset.analysis), 'worker');
     assert.ok(page.workers().some((worker) => worker.url().startsWith('blob:')), 'a worker runs from a Blob URL');
-    await analyseExampleAndFile(page, await generated(9, 21));
+    await analyseExampleAndFile(page, await generated(21, '--days', '9'));
     const fixtures = realFixtures();
     if (fixtures) {
       await page.setInputFiles('#file', fixtures);
@@ -173,7 +173,7 @@ test('the single file where no worker may start: analysed in the page, reading i
       const text = document.getElementById('progress-text');
       new MutationObserver(() => { if (text.textContent.startsWith('Reading')) window.__reading.push(performance.now()); }).observe(text, { childList: true, characterData: true, subtree: true });
     });
-    const file = await generated(60, 31);
+    const file = await generated(31, '--size', '16M');
     await page.setInputFiles('#file', file);
     assert.equal(await settled(page), 'done');
     assertMatches(await shownReport(page), cliReport([file]));

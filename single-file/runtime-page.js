@@ -115,9 +115,10 @@ class Analysis {
 const IN_PAGE_SLICE = 256 << 10;
 
 /**
- * Answers on `port` as reader.js does ({blob, slice, ahead} then {type: 'more'} per slice
- * consumed; {buffer} per slice in order, then {done}, or {error}), reading in this page with
- * slices of at most `sliceLimit` bytes, transferred.
+ * Answers on `port` as reader.js does ({blob, slice, buffers} to start, then {buffer} for
+ * each buffer handed back; {buffer, length} per slice in order, then {done: true}, or
+ * {error}), reading in this page slices of at most `sliceLimit` bytes. Each slice is a fresh
+ * buffer, transferred; a buffer handed back only allows one more slice ahead.
  */
 function serveReads(port, sliceLimit) {
   let job = null;
@@ -134,7 +135,7 @@ function serveReads(port, sliceLimit) {
       try {
         const buffer = await current.blob.slice(current.offset, current.offset + current.slice).arrayBuffer();
         current.offset += current.slice;
-        port.postMessage({ buffer }, [buffer]);
+        port.postMessage({ buffer, length: buffer.byteLength }, [buffer]);
       } catch (error) {
         job = null;
         port.postMessage({ error: String(error?.message ?? error) });
@@ -143,8 +144,8 @@ function serveReads(port, sliceLimit) {
     current.busy = false;
   }
   port.onmessage = ({ data }) => {
-    if (data.blob) job = { blob: data.blob, slice: Math.min(data.slice, sliceLimit), offset: 0, credits: data.ahead, busy: false };
-    else if (data.type === 'more' && job) job.credits++;
+    if (data.blob) job = { blob: data.blob, slice: Math.min(data.slice, sliceLimit), offset: 0, credits: data.buffers.length, busy: false };
+    else if (job) job.credits++;
     if (job) pump(job);
   };
 }

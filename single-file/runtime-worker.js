@@ -6,6 +6,8 @@
 // a page opened from disk read no File at all ("The I/O read operation failed"), while the
 // page can. The page sends a MessagePort first ({type: 'reader-port', port}) and answers on
 // it with reader.js's protocol (runtime-page.js); the slices are transferred, not copied.
+// (The reading buffers worker.js hands over and back are not reused here: the page reads
+// each slice into a fresh one.)
 //
 // This code runs either in a worker started from a Blob URL or, where the engine refuses
 // that, in the page itself (runtime-page.js), where `self` is the page's stand-in for the
@@ -36,9 +38,9 @@ export function startReader() {
   const waiting = [];
   const reader = {
     onmessage: null,
-    postMessage(message) {
-      if (port) port.postMessage(message);
-      else waiting.push(message);
+    postMessage(message, transfer = []) {
+      if (port) port.postMessage(message, transfer);
+      else waiting.push([message, transfer]);
     },
   };
   self.addEventListener('message', function takePort({ data }) {
@@ -46,7 +48,7 @@ export function startReader() {
     self.removeEventListener('message', takePort);
     port = data.port;
     port.onmessage = (event) => reader.onmessage?.(event);
-    for (const message of waiting.splice(0)) port.postMessage(message);
+    for (const [message, transfer] of waiting.splice(0)) port.postMessage(message, transfer);
   });
   return reader;
 }

@@ -5,6 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::synthetic::{Plan, SyntheticHistory};
 use crate::{
     access_csv, apps_csv, blocklist, compare, domains_csv, intervals_csv, parse_local_time, AppDetails, Analyzer, Options,
     Report,
@@ -124,6 +125,33 @@ impl Session {
     pub fn compare_with(&self, after: &Session, quiet_hours: &str) -> Result<String, JsError> {
         let options = options(quiet_hours)?;
         Ok(serde_json::to_string(&compare(&self.analyzer.report(&options), &after.analyzer.report(&options)))?)
+    }
+
+    /// Runs a generated export of about `bytes` bytes through a throwaway analysis and
+    /// report, so that the first real file meets warm code: browsers first compile
+    /// WebAssembly quickly and poorly, recompile a function well only once it has run for a
+    /// while, and a call that is already running (a report over a large history) finishes
+    /// in the poor code.
+    ///
+    /// `entropy` seeds the hash tables, as for [`Session::new`].
+    #[wasm_bindgen(js_name = warmUp)]
+    pub fn warm_up(entropy: u64, bytes: u32) {
+        crate::seed_with(entropy);
+        let mut export = Vec::new();
+        let _ = SyntheticHistory::write_weekly_exports(&Plan::default(), bytes.into(), &mut export);
+        let mut analyzer = Analyzer::new();
+        analyzer.expect_bytes(export.len() as u64);
+        analyzer.start_file("warm-up");
+        for chunk in export.chunks(64 << 10) {
+            analyzer.feed(chunk);
+        }
+        analyzer.finish_file();
+        let mut report = analyzer.report(&Options::default());
+        let details = report.take_app_details();
+        let _ = serde_json::to_string(&report);
+        if let Some(app) = report.apps.first() {
+            let _ = serde_json::to_string(&app.with_details(&details[0]));
+        }
     }
 
     /// One app of the last report as JSON, complete with its domains and intervals;

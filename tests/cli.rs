@@ -371,3 +371,32 @@ fn csv_dir_and_blocklists_come_from_the_same_report_as_the_json() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(stderr(&wrong).contains("use hosts or adblock"), "{}", stderr(&wrong));
 }
+
+#[test]
+fn the_readable_output_follows_lang_and_the_locale_while_json_stays_english() {
+    let export = generated(2021);
+    let chinese = privacy_lens(&["analyze", "--lang", "zh", export.as_str()]);
+    let text = stdout(&chinese);
+    for heading in ["发现（", "概览", "应用（"] {
+        assert!(text.contains(heading), "{heading} missing:\n{text}");
+    }
+    assert!(text.contains("在静默时段"), "the findings are written in Chinese");
+    for english in ["Findings (", "Overview", "Apps (", "accessed", "during quiet hours"] {
+        assert!(!text.contains(english), "English left: {english}");
+    }
+    let from_locale = Command::new(env!("CARGO_BIN_EXE_privacy-lens"))
+        .args(["analyze", export.as_str()])
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&from_locale), text, "LANG=zh_CN picks Chinese");
+    let english = Command::new(env!("CARGO_BIN_EXE_privacy-lens")).args(["analyze", "--lang", "en", export.as_str()]).env("LANG", "zh_CN.UTF-8").output().unwrap();
+    assert!(stdout(&english).contains("Findings ("), "--lang wins over the locale");
+    let json = Command::new(env!("CARGO_BIN_EXE_privacy-lens")).args(["analyze", "--json", export.as_str()]).env("LANG", "zh_CN.UTF-8").output().unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&json)).unwrap(), analyze_json(&[export.as_str()]), "JSON is the same in every language");
+    let (first, second) = (changing_window(0, 8), changing_window(6, 14));
+    let compared = stdout(&privacy_lens(&["compare", "--lang", "zh", "--split-at", "2021-10-11", first.as_str(), second.as_str()]));
+    assert!(compared.contains("按应用和数据的变化") && compared.contains("照片"), "{compared}");
+}

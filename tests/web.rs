@@ -132,3 +132,11 @@ fn exports_and_comparisons_are_the_cores() {
     let two = privacy_lens::compare(&analyze(files[..1].iter().copied(), &Options::default()), &analyze(files[1..].iter().copied(), &Options::default()));
     assert_eq!(serde_json::from_str::<Value>(&before.compare_with(&after, "00:00-06:00").unwrap()).unwrap(), serde_json::to_value(&two).unwrap());
 }
+
+#[wasm_bindgen_test]
+fn a_warm_up_leaves_nothing_behind_in_the_next_session() {
+    privacy_lens::wasm::Session::warm_up(0x5eed_1234_abcd_0002, 256 << 10);
+    let files: [(&str, &[u8]); 1] = [("quirks.ndjson", QUIRKS)];
+    let (_, report) = session_report(&files, 4096, "00:00-06:00");
+    assert_eq!(report, core_report(&files, &Options::default()));
+}

@@ -4,8 +4,9 @@
 // For automation (stable): <main data-state="idle|working|done|error">, app rows carry
 // data-bundle-id, findings carry data-rule, data-bundle-id and data-category.
 
-import { h, replace, byId } from './dom.js';
+import { h, replace, byId, withData } from './dom.js';
 import * as fmt from './format.js';
+import { t, language, setLanguage, remembered, forgetLanguage, translateDocument } from './i18n.js';
 import { renderComparison } from './compare.js';
 import { download, fileName, printResults } from './save.js';
 import { keep, keptExports, forgetEverything } from './keep.js';
@@ -21,13 +22,14 @@ let openApp = null; // bundle ID shown in the app view, if any
 let charts = null; // the chart module, loaded on first use
 let renders = 0; // counts reports received, so that a stale rendering stops
 let lastInputs = []; // the files of the last analysis, to keep them if the user asks later
+let comparison = null; // the last comparison shown, if any
 
 // ---------------------------------------------------------------- the worker
 
 function startWorker() {
   worker = startAnalysisWorker();
   worker.onmessage = ({ data }) => handlers[data.type]?.(data);
-  worker.onerror = (event) => fail(`The analysis stopped unexpectedly: ${event.message ?? 'unknown error'}`);
+  worker.onerror = (event) => fail(t('state.stopped', { error: event.message ?? '?' }));
 }
 
 const handlers = {
@@ -36,7 +38,7 @@ const handlers = {
   },
   progress: throttled((data) => {
     byId('progress-bar').value = data.total ? data.bytes / data.total : 1;
-    byId('progress-text').textContent = `Reading ${data.file}: ${fmt.bytes(data.bytes)} of ${fmt.bytes(data.total)}, ${fmt.count(data.records)} records`;
+    byId('progress-text').textContent = t('progress.reading', { file: data.file, read: fmt.bytes(data.bytes), total: fmt.bytes(data.total), records: fmt.count(data.records) });
   }),
   async report(data) {
     byId('progress').hidden = true;
@@ -45,11 +47,11 @@ const handlers = {
     report = JSON.parse(data.json);
     performance.measure('parse report', { start: parsing });
     const problems = [
-      ...report.files.filter((f) => f.error).map((f) => `“${f.name}” ${f.error}`),
-      ...data.unreadable.map((u) => `“${u.file}”: ${u.message}`),
+      ...report.files.filter((f) => f.error).map((f) => t('state.not-export', { file: f.name, error: f.error })),
+      ...data.unreadable.map((u) => t('state.unreadable', { file: u.file, message: u.message })),
     ];
     if (!report.files.some((f) => !f.error)) {
-      fail(problems.join('\n') || 'No file was given.');
+      fail(problems.join('\n') || t('state.no-file'));
       return;
     }
     showMessage(problems.join('\n'));
@@ -79,8 +81,9 @@ const handlers = {
   comparison(data) {
     byId('progress').hidden = true;
     const view = byId('view-compare');
-    showMessage(data.unreadable.map((u) => `“${u.file}”: ${u.message}`).join('\n'));
-    renderComparison(JSON.parse(data.json), (bundleId, name) => appLabel(report.apps.find((a) => a.bundle_id === bundleId) ?? { bundle_id: bundleId, name: name || bundleId }));
+    showMessage(data.unreadable.map((u) => t('state.unreadable', { file: u.file, message: u.message })).join('\n'));
+    comparison = JSON.parse(data.json);
+    showComparison();
     view.dataset.state = 'done';
   },
   failed(data) {
@@ -89,9 +92,10 @@ const handlers = {
       byId('progress').hidden = true;
       byId('view-compare').dataset.state = 'error';
       byId('comparison').hidden = true;
-      showMessage(data.message);
+      const unreadable = (data.unreadable ?? []).map((u) => t('state.unreadable', { file: u.file, message: u.message }));
+      showMessage(data.code === 'not-export' ? [t('compare.not-export'), ...unreadable].join('\n') : data.message);
     } else if (data.request === 'export') {
-      showMessage(`The file could not be made: ${data.message}`);
+      showMessage(t('save.failed', { error: data.message }));
     } else {
       fail(data.message);
     }
@@ -128,7 +132,7 @@ async function analyze(inputs) {
   showMessage('');
   byId('progress').hidden = false;
   byId('progress-bar').value = 0;
-  byId('progress-text').textContent = 'Starting…';
+  byId('progress-text').textContent = t('progress.starting');
   worker.postMessage({ type: 'analyze', files: inputs, quietHours: quietHours() });
 }
 
@@ -139,7 +143,7 @@ function cancel() {
   byId('progress').hidden = true;
   report = null;
   byId('results').hidden = true;
-  showMessage('Cancelled. Nothing was kept.');
+  showMessage(t('state.cancelled'));
   main.dataset.state = 'idle';
 }
 
@@ -167,19 +171,19 @@ const FINDINGS_SHOWN = 5;
 function renderFindings() {
   const list = byId('findings');
   if (report.findings.length === 0) {
-    replace(list, h('li', { className: 'empty' }, 'No app crossed any rule’s threshold in this report.'));
+    replace(list, h('li', { className: 'empty' }, t('findings.none')));
     return;
   }
-  const rules = [...new Set([...Object.keys(fmt.RULES), ...report.findings.map((f) => f.rule)])];
+  const rules = [...new Set([...fmt.RULES, ...report.findings.map((f) => f.rule)])];
   replace(list, rules.map((rule) => {
     const findings = report.findings.filter((f) => f.rule === rule);
     if (findings.length === 0) return null;
     const items = findings.map(findingItem);
     return h('li', { className: 'rule-group' },
-      h('h3', {}, `${fmt.RULES[rule] ?? rule} (${findings.length})`),
+      h('h3', {}, `${fmt.rule(rule)} (${fmt.count(findings.length)})`),
       h('ol', {}, items.slice(0, FINDINGS_SHOWN)),
       items.length > FINDINGS_SHOWN
-        ? h('details', { className: 'more' }, h('summary', {}, `Show ${items.length - FINDINGS_SHOWN} more`), h('ol', {}, items.slice(FINDINGS_SHOWN)))
+        ? h('details', { className: 'more' }, h('summary', {}, t('findings.more', { n: fmt.count(items.length - FINDINGS_SHOWN) })), h('ol', {}, items.slice(FINDINGS_SHOWN)))
         : null);
   }));
 }
@@ -189,13 +193,13 @@ function findingItem(f) {
     h('p', { className: 'finding-head' },
       appLabel(report.apps.find((a) => a.bundle_id === f.bundle_id) ?? { bundle_id: f.bundle_id, name: f.bundle_id }),
       f.category ? [' · ', fmt.category(f.category)] : null,
-      f.apple ? h('span', { className: 'badge apple' }, 'Apple') : null),
-    h('p', {}, f.text),
+      f.apple ? h('span', { className: 'badge apple', translate: false }, t('badge.apple')) : null),
+    h('p', {}, findingText(f)),
     f.evidence.length ? h('details', { className: 'evidence' },
-      h('summary', {}, `Evidence: ${f.evidence.length === 1 ? 'the access' : `${f.evidence.length} accesses`}, longest first`),
+      h('summary', {}, t('finding.evidence', { n: f.evidence.length, count: fmt.count(f.evidence.length) })),
       h('ul', {}, f.evidence.map((e) => h('li', {}, `${fmt.span(e.begin, e.end)}, ${fmt.duration(e.seconds)}`)))) : null,
     h('button', { className: 'link', type: 'button', on: { click: () => { selectTab('apps'); showApp(f.bundle_id); } } },
-      f.category ? 'See this app’s timeline' : 'See this app’s domains'));
+      t(f.category ? 'finding.timeline' : 'finding.domains')));
 }
 
 function renderOverview() {
@@ -204,66 +208,96 @@ function renderOverview() {
   const fact = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
   const generations = [...new Set(r.files.filter((f) => f.generation).map((f) => fmt.generation(f.generation)))];
   replace(byId('overview'),
-    fact('Period', r.period ? `${fmt.localTime(r.period.first)} to ${fmt.localTime(r.period.last)} (${r.period.days} days)` : 'no records'),
-    r.coverage.gaps.length ? fact('Covered', `${fmt.count(r.coverage.days)} of ${fmt.count(r.period.days)} days; ${r.coverage.gaps.length} ${r.coverage.gaps.length === 1 ? 'gap' : 'gaps'} between exports (below)`) : null,
-    fact('Apps', fmt.count(apps)),
-    fact('Data accesses', `${fmt.count(r.records.access)} records`, r.records.events ? `, ${fmt.count(r.records.events)} events` : ''),
-    fact('Network records', fmt.count(r.records.network)),
-    fact('Duplicates', `${fmt.count(r.records.duplicates)} copies counted once (overlapping exports)`),
-    fact('Skipped lines', fmt.count(r.records.skipped), r.records.unknown ? `; ${fmt.count(r.records.unknown)} records of an unknown type kept aside` : ''),
-    fact('Export format', generations.join(', ') || '—'));
+    fact(t('overview.period'), r.period ? t('overview.period.value', { first: fmt.localTime(r.period.first), last: fmt.localTime(r.period.last), days: fmt.count(r.period.days) }) : t('overview.none')),
+    r.coverage.gaps.length ? fact(t('overview.covered'), t('overview.covered.value', { covered: fmt.count(r.coverage.days), days: fmt.count(r.period.days), gaps: fmt.count(r.coverage.gaps.length), n: r.coverage.gaps.length })) : null,
+    fact(t('overview.apps'), fmt.count(apps)),
+    fact(t('overview.accesses'), t('overview.accesses.value', { records: fmt.count(r.records.access) }), r.records.events ? t('overview.events', { events: fmt.count(r.records.events) }) : ''),
+    fact(t('overview.network'), fmt.count(r.records.network)),
+    fact(t('overview.duplicates'), t('overview.duplicates.value', { n: fmt.count(r.records.duplicates) })),
+    fact(t('overview.skipped'), fmt.count(r.records.skipped), r.records.unknown ? t('overview.unknown', { n: fmt.count(r.records.unknown) }) : ''),
+    fact(t('overview.format'), generations.join(', ') || '—'));
   byId('gaps-box').hidden = r.coverage.gaps.length === 0;
-  replace(byId('gaps'), r.coverage.gaps.map((g) => h('li', {}, g.first === g.last ? g.first : `${g.first} to ${g.last}`, ` (${g.days} ${g.days === 1 ? 'day' : 'days'})`)));
+  replace(byId('gaps'), r.coverage.gaps.map((g) => h('li', {}, t('overview.gap', { range: g.first === g.last ? g.first : t('time.span', { first: g.first, last: g.last }), days: fmt.count(g.days), n: g.days }))));
   replace(byId('files').tBodies[0], r.files.map((f) => h('tr', {},
-    h('td', {}, f.name),
-    h('td', {}, f.error ? `not an export: ${f.error}` : fmt.generation(f.generation)),
+    h('td', { translate: false }, f.name),
+    h('td', {}, f.error ? t('files.not-export', { error: f.error }) : fmt.generation(f.generation)),
     h('td', {}, fmt.localTime(f.first)),
     h('td', {}, fmt.localTime(f.last)),
     h('td', { className: 'num' }, fmt.count(f.records)),
     h('td', { className: 'num' }, fmt.count(f.skipped)))));
   const box = byId('diagnostics-box');
   box.hidden = r.diagnostics.length === 0;
-  byId('diagnostics-summary').textContent = `${fmt.count(r.diagnostics.length + r.diagnostics_omitted)} lines skipped or questionable: show which and why`
-    + (r.diagnostics_omitted ? ` (the first ${fmt.count(r.diagnostics.length)} listed)` : '');
+  byId('diagnostics-summary').textContent = t('diagnostics.summary', { count: fmt.count(r.diagnostics.length + r.diagnostics_omitted), listed: r.diagnostics_omitted ? fmt.count(r.diagnostics.length) : '' });
   replace(byId('diagnostics').tBodies[0], r.diagnostics.map((d) => h('tr', {},
-    h('td', {}, d.file), h('td', { className: 'num' }, String(d.line)), h('td', {}, d.message))));
+    h('td', { translate: false }, d.file), h('td', { className: 'num' }, String(d.line)), h('td', { translate: false }, d.message))));
 }
 
 // ---------------------------------------------------------------- apps
 
 const APP_COLUMNS = [
-  { key: 'app', label: 'App', value: (a) => a.name, text: true },
-  { key: 'data', label: 'Data accessed', value: (a) => a.access.filter((c) => c.intervals || c.events).map((c) => fmt.category(c.category)).join(', '), text: true },
-  { key: 'intervals', label: 'Accesses', value: (a) => sum(a.access, 'intervals') + sum(a.access, 'events'), show: fmt.count },
-  { key: 'quiet', label: 'Quiet hours', value: (a) => sum(a.access, 'quiet_hours'), show: fmt.count },
-  { key: 'longest', label: 'Longest', value: (a) => Math.max(0, ...a.access.map((c) => c.max_seconds)), show: (s) => (s ? fmt.duration(s) : '') },
-  { key: 'domains', label: 'Domains', value: (a) => a.network.domains, show: fmt.count },
-  { key: 'hits', label: 'Hits', value: (a) => a.network.hits, show: (n, a) => `${fmt.count(n)}${a.network.hits_upper_bound ? ' (at most)' : ''}` },
-  { key: 'flagged', label: 'Flagged domains', value: (a) => a.network.flagged_domains, show: fmt.count },
-  { key: 'trackers', label: 'Third-party trackers', value: (a) => a.network.tracker_domains, show: fmt.count },
-  { key: 'companies', label: 'Third-party companies', value: (a) => a.network.third_party_companies.length, show: fmt.count },
+  { key: 'app', label: 'apps.col.app', value: (a) => a.name, text: true },
+  { key: 'data', label: 'apps.col.data', value: (a) => a.access.filter((c) => c.intervals || c.events).map((c) => fmt.category(c.category)).join(', '), text: true },
+  { key: 'intervals', label: 'apps.col.intervals', value: (a) => sum(a.access, 'intervals') + sum(a.access, 'events'), show: fmt.count },
+  { key: 'quiet', label: 'apps.col.quiet', value: (a) => sum(a.access, 'quiet_hours'), show: fmt.count },
+  { key: 'longest', label: 'apps.col.longest', value: (a) => Math.max(0, ...a.access.map((c) => c.max_seconds)), show: (s) => (s ? fmt.duration(s) : '') },
+  { key: 'domains', label: 'apps.col.domains', value: (a) => a.network.domains, show: fmt.count },
+  { key: 'hits', label: 'apps.col.hits', value: (a) => a.network.hits, show: (n, a) => hits(n, a.network.hits_upper_bound) },
+  { key: 'flagged', label: 'apps.col.flagged', value: (a) => a.network.flagged_domains, show: fmt.count },
+  { key: 'trackers', label: 'apps.col.trackers', value: (a) => a.network.tracker_domains, show: fmt.count },
+  { key: 'companies', label: 'apps.col.companies', value: (a) => a.network.third_party_companies.length, show: fmt.count },
 ];
 let appSort = { key: 'intervals', descending: true };
 
 /** An app's name, Chinese name, and its bundle ID as written in the file (always shown). */
 function appLabel(app) {
-  return h('span', { className: 'app-label' },
+  return h('span', { className: 'app-label', translate: false },
     h('strong', {}, app.name),
     app.name_zh ? [' ', h('span', { lang: 'zh-Hans' }, app.name_zh)] : null,
     ' ', h('span', { className: 'app-id' }, app.bundle_id));
+}
+
+/** Hits, marked when they are an upper bound. */
+function hits(n, upperBound) {
+  return upperBound ? t('hits.at-most', { n: fmt.count(n) }) : fmt.count(n);
+}
+
+/** A finding in the page's language, from its rule and parameters (the core's `text` is English). */
+function findingText(f) {
+  const p = f.params;
+  const app = report.apps.find((a) => a.bundle_id === f.bundle_id);
+  const zh = language === 'zh-Hans';
+  const name = (zh && app?.name_zh) || app?.name || f.bundle_id;
+  const label = zh ? `${name}（${f.bundle_id}）` : `${name} (${f.bundle_id})`;
+  const data = f.category ? (zh ? fmt.category(f.category) : fmt.category(f.category).toLowerCase()) : '';
+  const named = (list) => (list.length > 5 ? [...list.slice(0, 5), '…'] : list).join(zh ? '、' : ', ');
+  const context = t('finding.context', { ...p, activity: f.category ? data : t('finding.network') });
+  return withData(`finding.${f.rule}`, {
+    ...p,
+    app: label,
+    data,
+    count: f.count,
+    context,
+    photos: f.category === 'photos',
+    longest: fmt.duration(p.max_seconds ?? 0),
+    limit: fmt.duration(p.long_seconds ?? 0),
+    domains: named(p.domains ?? []),
+    owners: (p.owners ?? []).join(zh ? '；' : '; '),
+    companies: (p.companies ?? []).join(zh ? '；' : '; '),
+  }, ['app', 'domains', 'owners', 'companies']);
 }
 
 /** A domain's owner, with where the name comes from. */
 function ownerText(d) {
   if (!d.owner) return '';
   const zh = d.owner_zh ? ` ${d.owner_zh}` : '';
-  return `${d.owner}${zh}${d.owner_source === 'apple' ? ' (per Apple)' : ''}`;
+  const owner = `${d.owner}${zh}`;
+  return d.owner_source === 'apple' ? t('owner.per-apple', { owner }) : owner;
 }
 
 /** What a domain is for, and whether it tracks. */
 function whatText(d) {
-  const what = d.category ? (fmt.DOMAIN_CATEGORIES[d.category] ?? d.category) : '';
-  return d.tracker ? `${what} · tracker` : what;
+  const what = d.category ? fmt.domainCategory(d.category) : '';
+  return d.tracker ? `${what} · ${t('domain.tracker')}` : what;
 }
 
 function sum(items, key) {
@@ -276,7 +310,7 @@ function renderApps() {
     scope: 'col',
     className: column.text ? '' : 'num',
     attrs: appSort.key === column.key ? { 'aria-sort': appSort.descending ? 'descending' : 'ascending' } : {},
-  }, h('button', { type: 'button', className: 'sort', on: { click: () => sortApps(column.key) } }, column.label))));
+  }, h('button', { type: 'button', className: 'sort', on: { click: () => sortApps(column.key) } }, t(column.label)))));
   const column = APP_COLUMNS.find((c) => c.key === appSort.key);
   const direction = appSort.descending ? -1 : 1;
   const rows = report.apps
@@ -310,10 +344,10 @@ function showApp(bundleId) {
   byId('apps-list').hidden = true;
   byId('app-view').hidden = false;
   byId('app-view').dataset.bundleId = bundleId;
-  replace(byId('app-title'), appLabel(app), app.company ? h('span', { className: 'company' }, ` · ${app.company}${app.company_zh ? ` ${app.company_zh}` : ''}`) : null);
+  replace(byId('app-title'), appLabel(app), app.company ? h('span', { className: 'company', translate: false }, ` · ${app.company}${app.company_zh ? ` ${app.company_zh}` : ''}`) : null);
   replace(byId('app-categories').tBodies[0], app.access.map((c) => h('tr', { dataset: { category: c.category } },
     h('th', { scope: 'row' }, fmt.category(c.category)),
-    h('td', { className: 'num' }, fmt.count(c.intervals), c.events ? ` + ${fmt.count(c.events)} events` : ''),
+    h('td', { className: 'num' }, fmt.count(c.intervals), c.events ? t('app.events', { n: fmt.count(c.events) }) : ''),
     h('td', { className: 'num' }, fmt.count(c.quiet_hours)),
     h('td', { className: 'num' }, c.intervals ? fmt.duration(c.max_seconds) : ''),
     h('td', { className: 'num' }, c.intervals ? fmt.duration(c.total_seconds) : ''),
@@ -329,12 +363,12 @@ function showApp(bundleId) {
 /** What the first view leaves out: the app's domains and its intervals, in charts. */
 async function renderAppDetails(app) {
   replace(byId('app-domains').tBodies[0], app.network.by_domain.map((d) => h('tr', { dataset: { tracker: String(d.tracker) } },
-    h('th', { scope: 'row' }, d.domain),
-    h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
-    h('td', {}, ownerText(d)),
+    h('th', { scope: 'row', translate: false }, d.domain),
+    h('td', { className: 'num' }, hits(d.hits, d.hits_upper_bound)),
+    h('td', { translate: false }, ownerText(d)),
     h('td', {}, whatText(d)),
-    h('td', {}, fmt.PARTIES[d.party] ?? ''),
-    h('td', {}, d.flagged ? 'may profile people' : ''),
+    h('td', {}, fmt.party(d.party)),
+    h('td', {}, d.flagged ? t('domain.flagged') : ''),
     h('td', { className: 'num' }, fmt.count(d.app_initiated_hits)),
     h('td', { className: 'num' }, fmt.count(d.website_hits)))));
   filterTrackers('app-domains', 'app-trackers-only');
@@ -363,22 +397,22 @@ function renderNetwork() {
   const trackersOnly = byId('trackers-only').checked;
   const shown = report.domains.filter((d) => !trackersOnly || d.tracker).slice(0, TOP_DOMAINS);
   replace(byId('domains').tBodies[0], shown.map((d) => h('tr', { dataset: { tracker: String(d.tracker) } },
-    h('th', { scope: 'row' }, d.domain, d.ip_literal ? h('span', { className: 'badge' }, 'IP address') : null),
-    h('td', { className: 'num' }, `${fmt.count(d.hits)}${d.hits_upper_bound ? ' (at most)' : ''}`),
-    h('td', {}, d.apps.map((id) => appName(id)).join(', ')),
-    h('td', {}, ownerText(d)),
+    h('th', { scope: 'row' }, h('span', { translate: false }, d.domain), d.ip_literal ? h('span', { className: 'badge' }, t('domain.ip')) : null),
+    h('td', { className: 'num' }, hits(d.hits, d.hits_upper_bound)),
+    h('td', { translate: false }, d.apps.map((id) => appName(id)).join(', ')),
+    h('td', { translate: false }, ownerText(d)),
     h('td', {}, whatText(d)),
-    h('td', {}, d.flagged ? 'may profile people' : ''))));
+    h('td', {}, d.flagged ? t('domain.flagged') : ''))));
   const flagged = report.domains.filter((d) => d.flagged);
   replace(byId('flagged'), flagged.length
-    ? flagged.map((d) => h('li', {}, d.domain, d.owner ? ` (${ownerText(d)})` : ''))
-    : h('li', { className: 'empty' }, 'None in this report.'));
+    ? flagged.map((d) => h('li', { translate: false }, d.domain, d.owner ? ` (${ownerText(d)})` : ''))
+    : h('li', { className: 'empty' }, t('compare.none')));
   replace(byId('websites').tBodies[0], report.websites.map((w) => h('tr', {},
-    h('th', { scope: 'row' }, w.site),
+    h('th', { scope: 'row', translate: false }, w.site),
     h('td', { className: 'num' }, fmt.count(w.hits)),
     h('td', { className: 'num' }, fmt.count(w.domains.length)),
     h('td', { className: 'num' }, fmt.count(w.flagged_domains)),
-    h('td', {}, w.apps.map((id) => appName(id)).join(', ')))));
+    h('td', { translate: false }, w.apps.map((id) => appName(id)).join(', ')))));
 }
 
 /** An app's name by bundle ID, for lists. */
@@ -397,18 +431,20 @@ function filterTrackers(table, checkbox) {
 
 function renderCompanies() {
   replace(byId('companies').tBodies[0], report.companies.map((c) => h('tr', {},
-    h('th', { scope: 'row' }, c.company, c.company_zh ? [' ', h('span', { lang: 'zh-Hans' }, c.company_zh)] : null),
+    h('th', { scope: 'row', translate: false }, c.company, c.company_zh ? [' ', h('span', { lang: 'zh-Hans' }, c.company_zh)] : null),
     h('td', { className: 'num' }, fmt.count(c.apps.length)),
     h('td', { className: 'num' }, fmt.count(c.third_party_apps)),
     h('td', { className: 'num' }, fmt.count(c.domains)),
     h('td', { className: 'num' }, fmt.count(c.tracker_domains)),
     h('td', { className: 'num' }, fmt.count(c.hits)),
-    h('td', {}, c.apps.map((id) => appName(id)).join(', ')))));
+    h('td', { translate: false }, c.apps.map((id) => appName(id)).join(', ')))));
 }
 
 function renderSources() {
   const s = report.sources;
-  byId('trackerdb-version').textContent = s.trackerdb ? `${s.trackerdb.replace(/ \(.*$/, '')}, ${fmt.count(s.trackerdb_domains)} domains` : 'not loaded';
+  replace(byId('trackerdb-version'), s.trackerdb
+    ? withData('about.trackerdb.version', { version: s.trackerdb.replace(/ \(.*$/, ''), n: fmt.count(s.trackerdb_domains) }, ['version'])
+    : t('about.trackerdb.none'));
 }
 
 // ---------------------------------------------------------------- tabs
@@ -445,16 +481,16 @@ const TRENDS_SHOWN = 6;
 function prepareTrends() {
   const series = trendSeries();
   replace(byId('trend-pick'),
-    h('option', { value: '' }, `The ${Math.min(TRENDS_SHOWN, series.length)} busiest`),
-    series.map((s) => h('option', { value: s.key }, s.name)));
+    h('option', { value: '' }, t('trends.busiest', { n: Math.min(TRENDS_SHOWN, series.length) })),
+    series.map((s) => h('option', { value: s.key, translate: false }, s.name)));
   const table = byId('weekly-table');
   const { weeks, uncovered } = fmt.weeksOf(report.period, report.coverage.gaps);
-  replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, 'App · data'), weeks.map((w) => h('th', { scope: 'col', className: 'num' }, `Week of ${w}`))));
+  replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, t('trends.col.series')), weeks.map((w) => h('th', { scope: 'col', className: 'num' }, t('trends.col.week', { week: w })))));
   replace(table.tBodies[0], series.map((s) => {
     const byWeek = new Map(s.weeks.map((w) => [w.week, w]));
-    return h('tr', {}, h('th', { scope: 'row' }, s.name), weeks.map((w) => {
+    return h('tr', {}, h('th', { scope: 'row', translate: false }, s.name), weeks.map((w) => {
       const week = byWeek.get(w);
-      const text = uncovered.has(w) ? 'no data' : week ? `${fmt.count(week.intervals)} (${fmt.count(week.quiet_hours)} quiet)` : '0';
+      const text = uncovered.has(w) ? t('chart.no-data') : week ? t('trends.cell', { n: fmt.count(week.intervals), quiet: fmt.count(week.quiet_hours) }) : '0';
       return h('td', { className: 'num' }, text);
     }));
   }));
@@ -475,6 +511,7 @@ async function renderTrends() {
 
 /** Offers a split date within the new report's period: the first day of the latest export. */
 function prepareCompare() {
+  comparison = null;
   byId('comparison').hidden = true;
   delete byId('view-compare').dataset.state;
   const input = byId('split-at');
@@ -485,6 +522,11 @@ function prepareCompare() {
   const latest = starts.at(-1);
   const middle = new Date((Date.parse(input.min) + Date.parse(input.max)) / 2).toISOString().slice(0, 10);
   if (!input.value || input.value < input.min || input.value > input.max) input.value = latest && latest > input.min ? latest : middle;
+}
+
+function showComparison() {
+  if (!comparison) return;
+  renderComparison(comparison, (bundleId, name) => appLabel(report.apps.find((a) => a.bundle_id === bundleId) ?? { bundle_id: bundleId, name: name || bundleId }));
 }
 
 function compareAtDate(event) {
@@ -504,13 +546,15 @@ function compareWithFiles(files) {
 
 // ---------------------------------------------------------------- keeping exports (opt-in)
 
+/** Shows what is kept on this device (exports, a language choice) and the button that forgets it. */
 async function showKept() {
   const kept = await keptExports().catch(() => []);
   byId('kept').hidden = kept.length === 0;
+  byId('forget').hidden = kept.length === 0 && !remembered();
   if (kept.length) {
     byId('keep').checked = true;
     const size = kept.reduce((sum, file) => sum + file.size, 0);
-    byId('kept-text').textContent = `${kept.length} ${kept.length === 1 ? 'export is' : 'exports are'} kept on this device (${fmt.bytes(size)}). New exports you open are read together with them.`;
+    byId('kept-text').textContent = t('keep.kept', { count: fmt.count(kept.length), n: kept.length, size: fmt.bytes(size) });
   }
 }
 
@@ -518,16 +562,18 @@ async function keepFiles(files) {
   try {
     await keep(files);
   } catch (error) {
-    showMessage(`Your exports could not be kept on this device: ${error?.message ?? error}`);
+    showMessage(t('keep.failed', { error: error?.message ?? error }));
   }
   await showKept();
 }
 
 async function forget() {
   await forgetEverything().catch(() => {});
+  forgetLanguage();
+  byId('language-remember').checked = false;
   byId('keep').checked = false;
   await showKept();
-  showMessage('Everything kept on this device was removed.');
+  showMessage(t('keep.forgotten'));
 }
 
 function onTabKey(event) {
@@ -539,8 +585,27 @@ function onTabKey(event) {
   byId(`tab-${next}`).focus();
 }
 
+// ---------------------------------------------------------------- language
+
+/** Everything rendered again in the new language (the results are not recomputed). */
+function changeLanguage() {
+  setLanguage(byId('language').value, byId('language-remember').checked);
+  if (!report) return;
+  for (const view of [renderFindings, renderOverview, renderApps, renderNetwork, renderCompanies, renderSources, prepareTrends]) view();
+  if (openApp) showApp(openApp);
+  showComparison();
+}
+
 // ---------------------------------------------------------------- wiring
 
+translateDocument();
+byId('language').value = language;
+byId('language-remember').checked = remembered();
+byId('language').addEventListener('change', changeLanguage);
+byId('language-remember').addEventListener('change', () => {
+  setLanguage(language, byId('language-remember').checked);
+  showKept();
+});
 startWorker();
 fileInput.addEventListener('change', () => {
   analyze([...fileInput.files]);

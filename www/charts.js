@@ -11,6 +11,7 @@
 import * as echarts from './vendor/echarts.js';
 import { h } from './dom.js';
 import * as fmt from './format.js';
+import { t, language } from './i18n.js';
 
 const MINUTE = 60_000;
 const darkMode = matchMedia('(prefers-color-scheme: dark)');
@@ -20,7 +21,8 @@ const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => 
 function chartIn(element) {
   echarts.getInstanceByDom(element)?.dispose();
   resized.observe(element);
-  return echarts.init(element, darkMode.matches ? 'dark' : null, { renderer: 'canvas' });
+  // ECharts' own words (the zoom slider's labels) in the page's language.
+  return echarts.init(element, darkMode.matches ? 'dark' : null, { renderer: 'canvas', locale: language === 'zh-Hans' ? 'ZH' : 'EN' });
 }
 
 const tooltip = (format) => ({
@@ -54,8 +56,8 @@ export function timeline(element, app) {
       symbol: 'triangle',
       symbolSize: 9,
       data: [
-        ...c.open_since.map(([at, offset]) => [local(at, offset), lane, 'still open at export']),
-        ...c.event_times.map(([at, offset]) => [local(at, offset), lane, 'event (no duration)']),
+        ...c.open_since.map(([at, offset]) => [local(at, offset), lane, t('chart.open')]),
+        ...c.event_times.map(([at, offset]) => [local(at, offset), lane, t('chart.event')]),
       ],
       tooltip: tooltip(({ value }) => [h('strong', {}, fmt.category(c.category)), h('br'), clock(value[0]), h('br'), value[2]]),
     },
@@ -107,7 +109,7 @@ export function heatmap(element, app, period) {
   chart.setOption({
     animation: false,
     grid: { left: 8, right: 16, top: 8, bottom: 90, containLabel: true },
-    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0')), name: 'hour of day (local time)', nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
+    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0')), name: t('chart.hour-axis'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
     yAxis: { type: 'category', data: days, inverse: true, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120 },
     tooltip: {},
@@ -117,7 +119,7 @@ export function heatmap(element, app, period) {
       tooltip: tooltip(({ value: [hour, row, n] }) => [
         h('strong', {}, days[row]), h('br'),
         `${String(hour).padStart(2, '0')}:00–${String(hour + 1).padStart(2, '0')}:00`, h('br'),
-        `${fmt.count(n)} ${n === 1 ? 'access' : 'accesses'}`,
+        t('chart.accesses', { count: fmt.count(n), n }),
       ]),
     }],
   });
@@ -158,16 +160,16 @@ export function daily(element, app, period, gaps) {
     tooltip: {},
     series: [
       {
-        type: 'bar', stack: 'day', name: 'in quiet hours', data: days.map((d) => value(d, 1)),
+        type: 'bar', stack: 'day', name: t('chart.quiet'), data: days.map((d) => value(d, 1)),
         tooltip: tooltip(label),
         markArea: {
           silent: true,
           itemStyle: { color: 'rgba(128, 128, 128, 0.18)' },
-          label: { show: true, position: 'insideTop', formatter: 'no data' },
+          label: { show: true, position: 'insideTop', formatter: t('chart.no-data') },
           data: gaps.map((gap) => [{ xAxis: gap.first }, { xAxis: gap.last }]),
         },
       },
-      { type: 'bar', stack: 'day', name: 'other hours', data: days.map((d) => value(d, 0) - value(d, 1)), tooltip: tooltip(label) },
+      { type: 'bar', stack: 'day', name: t('chart.other'), data: days.map((d) => value(d, 0) - value(d, 1)), tooltip: tooltip(label) },
     ],
   });
 }
@@ -192,11 +194,11 @@ export function weekly(element, series, weeks, uncovered) {
         type: 'line',
         name: s.name,
         data: weeks.map((week) => (uncovered.has(week) ? null : byWeek.get(week) ?? 0)),
-        tooltip: tooltip((params) => [h('strong', {}, params.seriesName), h('br'), `week of ${params.name}: ${fmt.count(params.value)}`]),
+        tooltip: tooltip((params) => [h('strong', {}, params.seriesName), h('br'), t('chart.week-of', { week: params.name, n: fmt.count(params.value) })]),
         markArea: index > 0 ? undefined : {
           silent: true,
           itemStyle: { color: 'rgba(128, 128, 128, 0.18)' },
-          label: { show: true, position: 'insideTop', formatter: 'no data' },
+          label: { show: true, position: 'insideTop', formatter: t('chart.no-data') },
           data: [...uncovered].map((week) => [{ xAxis: week }, { xAxis: week }]),
         },
       };

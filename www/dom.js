@@ -2,6 +2,8 @@
 // node: nothing here ever parses markup (no innerHTML), so a bundle ID like
 // `<img onerror=…>` is shown as those characters and does nothing.
 
+import { t } from './i18n.js';
+
 /**
  * Creates an element. `props` sets properties (`className`, `type`, `hidden`, …),
  * `dataset` entries, `attrs` attributes (ARIA, scope) and `on` event listeners; children
@@ -39,3 +41,15 @@ export function byId(id) {
   if (!element) throw new Error(`#${id} is missing from the page`);
   return element;
 }
+
+/**
+ * The message `key` as nodes: the parameters named in `data` (strings from the files) become
+ * elements marked translate="no", so that neither a translator nor the tests take them for
+ * the page's own words.
+ */
+export function withData(key, params, data) {
+  const marked = { ...params };
+  data.forEach((name, i) => { marked[name] = `\uE000${i}\uE001`; });
+  return t(key, marked).split(/\uE000(\d+)\uE001/).map((part, i) => (i % 2 ? h('span', { translate: false }, String(params[data[Number(part)]])) : part));
+}
+

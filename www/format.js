@@ -1,20 +1,21 @@
 // How numbers, times and names are shown. Times arrive from the core as RFC 3339 strings in
 // the record's own offset; they are shown in that local time, with the offset, never
-// converted to the viewer's time zone (the phone's clock is what the user lived by).
+// converted to the viewer's time zone (the phone's clock is what the user lived by). Dates
+// are written YYYY-MM-DD in both languages: unambiguous, and usual in Chinese too.
 
-const numberFormat = new Intl.NumberFormat('en');
+import { t, has, number } from './i18n.js';
 
-/** 12,345 */
+/** 12,345 (in the page's language) */
 export function count(n) {
-  return numberFormat.format(n);
+  return number(n);
 }
 
 /** 58.9 s, 12 min 5 s, 3 h 12 min */
 export function duration(seconds) {
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1).replace(/\.0$/, '') : Math.round(seconds)} s`;
+  if (seconds < 60) return t('unit.s', { n: seconds < 10 ? seconds.toFixed(1).replace(/\.0$/, '') : Math.round(seconds) });
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 60) return t('unit.min-s', { m: minutes, s: Math.round(seconds - minutes * 60) });
+  return t('unit.h-min', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
 /** 12.3 MB */
@@ -44,57 +45,31 @@ export function span(begin, end) {
 
 function offsetOf(rfc3339) {
   const match = /(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
-  return match ? (match[1] === 'Z' ? 'UTC' : `UTC${match[1]}`) : '';
+  return match ? (match[1] === 'Z' ? t('time.utc') : t('time.offset', { offset: match[1] })) : '';
 }
-
-const CATEGORIES = {
-  photos: 'Photos',
-  contacts: 'Contacts',
-  location: 'Location',
-  camera: 'Camera',
-  microphone: 'Microphone',
-  mediaLibrary: 'Media library',
-  screenRecording: 'Screen recording',
-  calendars: 'Calendars',
-  reminders: 'Reminders',
-  bluetooth: 'Bluetooth',
-  motion: 'Motion & fitness',
-  health: 'Health',
-  homeKit: 'Home',
-};
 
 /** The name of a data category; unknown ones as written in the file. */
 export function category(name) {
-  return CATEGORIES[name] ?? name;
+  return has(`category.${name}`) ? t(`category.${name}`) : name;
 }
 
-export const RULES = {
-  quiet_hours_access: 'Accessed during quiet hours',
-  long_access: 'Long reads',
-  frequent_access: 'Frequent access',
-  flagged_domains: 'Contacts domains Apple flags',
-  third_party_trackers: 'Contacts third-party trackers',
-};
+/** The title of a finding rule. */
+export function rule(id) {
+  return has(`rule.${id}`) ? t(`rule.${id}`) : id;
+}
 
-export const DOMAIN_CATEGORIES = {
-  advertising: 'advertising',
-  analytics: 'analytics',
-  crash_reporting: 'crash reporting',
-  push: 'push messages',
-  social: 'social network',
-  cdn: 'content delivery / hosting',
-  payments: 'payments',
-  maps: 'maps',
-  service: 'the company’s own service',
-  media: 'audio / video',
-  customer_interaction: 'customer interaction',
-  consent: 'consent management',
-  utilities: 'utilities',
-  misc: 'other',
-  ip_address: 'IP address',
-};
+/** What a domain is for (a category of the tracker database or the project's table). */
+export function domainCategory(id) {
+  return has(`domain.${id}`) ? t(`domain.${id}`) : id;
+}
 
-export const PARTIES = { first: 'first party', third: 'third party', unknown: '' };
+/** `first` / `third` party, in words; nothing for `unknown`. */
+export function party(id) {
+  return has(`party.${id}`) ? t(`party.${id}`) : '';
+}
+
+/** The rule ids, in the order findings are grouped. */
+export const RULES = ['quiet_hours_access', 'long_access', 'frequent_access', 'flagged_domains', 'third_party_trackers'];
 
 const GENERATIONS = {
   'ios15-beta1': 'iOS 15 beta 1',
@@ -102,12 +77,12 @@ const GENERATIONS = {
   'ios15.0-15.1': 'iOS 15.0–15.1',
   'ios15.2-17': 'iOS 15.2–17',
   'ios15-17': 'iOS 15–17',
-  'ios18+': 'iOS 18 or later',
 };
 
 /** The export format, in words. */
 export function generation(id) {
-  return id ? GENERATIONS[id] ?? id : 'not an export';
+  if (!id) return t('generation.none');
+  return has(`generation.${id}`) ? t(`generation.${id}`) : GENERATIONS[id] ?? id;
 }
 
 const DAY = 86_400_000;

@@ -7,6 +7,7 @@
 // Closing every tab of the site has the same effect on the next visit.
 
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 let reloading = false;
 
@@ -14,7 +15,7 @@ async function install() {
   // Relative address and scope: the site works from any sub-path (GitHub Pages). The
   // browser asks the server for sw.js and precache.js each time it checks for an update.
   const registration = await navigator.serviceWorker.register('sw.js', { scope: './', updateViaCache: 'none' });
-  const offerWaiting = () => offerReload('A new version of Privacy Lens is ready.', () => {
+  const offerWaiting = () => offerReload('update.ready', () => {
     reloading = true;
     registration.waiting?.postMessage({ type: 'activate-now' });
   });
@@ -30,16 +31,17 @@ async function install() {
     if (reloading) location.reload();
     // Another tab took the new version: this page's modules are the old one's, and what it
     // has yet to load (the charts) would come from the new one.
-    else offerReload('Privacy Lens was updated in another tab.', () => location.reload());
+    else offerReload('update.elsewhere', () => location.reload());
   });
 }
 
-/** Shows the bar that offers a reload, replacing any earlier one. */
-function offerReload(text, reload) {
+/** Shows the bar that offers a reload (its text: the message `key`), replacing any earlier one. */
+function offerReload(key, reload) {
   document.getElementById('update')?.remove();
+  // data-i18n: switching the language retranslates the bar with the rest of the page.
   document.body.prepend(h('div', { id: 'update', className: 'update', attrs: { role: 'status' } },
-    h('span', {}, `${text} `),
-    h('button', { className: 'button primary', type: 'button', on: { click: reload } }, 'Reload')));
+    h('span', { dataset: { i18n: key } }, t(key)), ' ',
+    h('button', { className: 'button primary', type: 'button', dataset: { i18n: 'update.reload' }, on: { click: reload } }, t('update.reload'))));
 }
 
 if ('serviceWorker' in navigator) {

@@ -15,18 +15,33 @@
 //               {type: 'export', name, text}
 //               {type: 'comparison', json, unreadable}
 //               {type: 'failed', request (the type of the message that failed), message}
+//               {type: 'failed', request: 'compare-files', code: 'not-export', unreadable} (no export among them)
 
 import { Session, startEngine, loadTrackerdb, startReader } from './runtime-worker.js';
 
-// Slices of a few MiB measured fastest here (File.stream() gives 64 KiB pieces). A reading
-// worker (reader.js) keeps AHEAD slices ready, so reading overlaps parsing.
+// Slices of a few MiB measured fastest here. A reading worker (reader.js) keeps up to AHEAD
+// slices ready, so reading overlaps parsing.
 const SLICE = 4 << 20;
 const AHEAD = 3;
 
+// A generated export of this size goes through the core before the worker says 'ready',
+// while the user picks a file (Session.warmUp): the report of a 100 MB file then takes
+// 250–500 ms instead of 600–1000 ms. It takes 150–300 ms here.
+const WARM_UP_BYTES = 2 << 20;
+
 let session = null;
-const ready = startEngine();
+// The next analysis's session, made while the worker is idle (tracker database loaded).
+let nextSession = null;
+let warmUpMs = 0; // for `make bench-web`
 // Without the tracker database, owners come from the project's table and Apple.
 const trackerdb = loadTrackerdb();
+const ready = startEngine().then(async (wasm) => {
+  const started = performance.now();
+  Session.warmUp(entropy(), WARM_UP_BYTES);
+  warmUpMs = Math.round(performance.now() - started);
+  nextSession = await newSession();
+  return wasm;
+});
 const reader = startReader();
 
 self.onmessage = async ({ data }) => {
@@ -48,44 +63,41 @@ ready.then(() => postMessage({ type: 'ready' }), (error) => postMessage({ type: 
 async function analyze(inputs, quietHours) {
   const started = performance.now();
   session?.free();
-  session = await newSession();
-  const { unreadable, timing } = await read(session, inputs);
+  session = nextSession ?? await newSession();
+  nextSession = null;
+  const { unreadable, timing } = await read(session, inputs, started);
   const reported = performance.now();
   const json = session.report(quietHours);
   const domains = session.domains();
   timing.report = performance.now() - reported;
   timing.wasmMiB = Math.round((await ready).memory.buffer.byteLength / 1048576);
+  timing.warmUp = warmUpMs;
   postMessage({ type: 'report', json, domains, unreadable, seconds: (performance.now() - started) / 1000, timing });
+  nextSession = await newSession();
 }
 
 /** Reads `inputs` into a session of their own and compares the current history with them. */
 async function compareFiles(inputs, quietHours) {
   const after = await newSession();
   try {
-    const { unreadable } = await read(after, inputs);
-    if (!after.hasExport()) throw new Error(['None of these files is an App Privacy Report export.', ...unreadable.map((u) => `“${u.file}”: ${u.message}`)].join('\n'));
-    postMessage({ type: 'comparison', json: session.compareWith(after, quietHours), unreadable });
+    const { unreadable } = await read(after, inputs, performance.now());
+    if (after.hasExport()) postMessage({ type: 'comparison', json: session.compareWith(after, quietHours), unreadable });
+    else postMessage({ type: 'failed', request: 'compare-files', code: 'not-export', unreadable });
   } finally {
     after.free();
   }
 }
 
-/** A session with fresh random hash seeds and the tracker database loaded. */
-async function newSession() {
-  const entropy = crypto.getRandomValues(new BigUint64Array(1))[0];
-  const fresh = new Session(entropy);
-  const trackers = await trackerdb;
-  if (trackers) fresh.loadTrackerdb(trackers);
-  return fresh;
-}
-
-/** Reads each input into `target`, posting progress; returns the files that could not be read. */
-async function read(target, inputs) {
+/**
+ * Reads each input into `target`, posting progress; returns the files that could not be read
+ * and the time spent (`started`: when the request came, for `make bench-web`).
+ */
+async function read(target, inputs, started) {
   const files = await Promise.all(inputs.map(blobOf));
   const total = files.reduce((sum, { blob }) => sum + (blob?.size ?? 0), 0);
   const unreadable = [];
   let bytes = 0;
-  const timing = { waiting: 0, feeding: 0, report: 0 }; // ms, for `make bench-web`
+  const timing = { starting: performance.now() - started, waiting: 0, feeding: 0, report: 0 }; // ms, for `make bench-web`
   for (const { name, blob, error } of files) {
     if (!blob) {
       unreadable.push({ file: name, message: error });
@@ -113,7 +125,24 @@ async function read(target, inputs) {
   return { unreadable, timing };
 }
 
-/** The blob's bytes in slices of SLICE bytes, in order, read by the reading worker. */
+/** A session with the tracker database loaded, its hash tables seeded with fresh randomness. */
+async function newSession() {
+  const fresh = new Session(entropy());
+  const trackers = await trackerdb;
+  if (trackers) fresh.loadTrackerdb(trackers);
+  return fresh;
+}
+
+/** 64 random bits for the core's hash tables (WebAssembly has no randomness of its own). */
+function entropy() {
+  return crypto.getRandomValues(new BigUint64Array(1))[0];
+}
+
+/**
+ * The blob's bytes in slices of at most SLICE bytes, in order, read by the reading worker
+ * into AHEAD buffers that go back to it once the slice is consumed: each view is valid only
+ * until the loop asks for the next one.
+ */
 async function* slices(blob) {
   if (!reader) {
     // No workers inside workers here: read in this thread, one slice ahead.
@@ -126,14 +155,15 @@ async function* slices(blob) {
     arrived.push(data);
     wake?.();
   };
-  reader.postMessage({ blob, slice: SLICE, ahead: AHEAD });
+  const buffers = Array.from({ length: AHEAD }, () => new ArrayBuffer(SLICE));
+  reader.postMessage({ blob, slice: SLICE, buffers }, buffers);
   for (;;) {
     while (arrived.length === 0) await new Promise((resolve) => { wake = resolve; });
     const message = arrived.shift();
     if (message.done) return;
     if (message.error) throw new Error(message.error);
-    yield new Uint8Array(message.buffer);
-    reader.postMessage({ type: 'more' });
+    yield new Uint8Array(message.buffer, 0, message.length);
+    reader.postMessage({ buffer: message.buffer }, [message.buffer]);
   }
 }
 

@@ -5,9 +5,13 @@
 // Prints figures; asserts nothing (timings belong to the machine).
 //
 //   node e2e/bench/bench.mjs [SIZE...]     sizes as for `privacy-lens generate --size` (default 100M)
+//
+// Environment: BENCH_RUNS (default 3), BENCH_VERBOSE=1 (the worker's timing and each render
+// step), BENCH_PLAIN=0 (skip the plain-JavaScript baseline, for quick comparisons),
+// BENCH_TRACE=DIR (a Chrome trace of each run of the page, for chrome://tracing or Perfetto).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { serve, launch, settled, CLI } from '../harness.mjs';
@@ -22,7 +26,8 @@ for (const size of sizes) {
   const megabytes = statSync(file).size / 1e6;
   console.log(`\n${size} generated export: ${megabytes.toFixed(1)} MB, best of ${RUNS} runs (fresh browser each)`);
   const results = {};
-  for (const [name, path] of [['Privacy Lens (wasm)', 'privacy-lens/'], ['plain JavaScript', 'bench/plain.html']]) {
+  const ways = [['Privacy Lens (wasm)', 'privacy-lens/'], ['plain JavaScript', 'bench/plain.html']];
+  for (const [name, path] of process.env.BENCH_PLAIN === '0' ? ways.slice(0, 1) : ways) {
     const runs = [];
     for (let run = 0; run < RUNS; run++) runs.push(await measure(site.url.replace('privacy-lens/', path), file));
     const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
@@ -32,7 +37,7 @@ for (const size of sizes) {
     console.log(`  ${name.padEnd(20)} ${(megabytes / best.seconds).toFixed(0).padStart(5)} MB/s  (${best.seconds.toFixed(2)} s; runs ${runs.map((r) => r.seconds.toFixed(2)).join(', ')})  renderer peak ${peak.toFixed(0)} MiB  longest main-thread task ${longest.toFixed(0)} ms`);
   }
   const [ours, plain] = Object.values(results);
-  console.log(`  ratio: Privacy Lens is ${(plain.seconds / ours.seconds).toFixed(1)}× the plain-JavaScript way`);
+  if (plain) console.log(`  ratio: Privacy Lens is ${(plain.seconds / ours.seconds).toFixed(1)}× the plain-JavaScript way`);
 }
 site.server.close();
 
@@ -51,8 +56,10 @@ async function measure(url, file) {
         if (document.querySelector('main').dataset.state === 'done') window.__end ??= performance.now();
       }).observe(document.querySelector('main'), { attributes: true });
     });
+    const tracing = process.env.BENCH_TRACE && url.includes('privacy-lens/') ? await startTrace(page) : null;
     await page.setInputFiles('#file', file);
     const state = await settled(page, ['done', 'error'], 600_000);
+    if (tracing) await tracing.save(join(process.env.BENCH_TRACE, `trace-${Date.now()}.json`));
     if (state !== 'done') throw new Error(`${url}: ended in state ${state}`);
     const { start, end, longest, timing } = await page.evaluate(() => ({ start: window.__start, end: window.__end, longest: window.__longest, timing: document.querySelector('main').dataset.timing }));
     const steps = await page.evaluate(() => performance.getEntriesByType('measure').map((m) => `${m.name} ${m.duration.toFixed(0)} ms`));
@@ -61,6 +68,30 @@ async function measure(url, file) {
   } finally {
     await browser.context.close();
   }
+}
+
+/** Starts a Chrome trace (main thread, worker, V8, GC); `save(path)` ends it and writes it. */
+async function startTrace(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink.user_timing', 'toplevel'];
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: categories }, transferMode: 'ReturnAsStream' });
+  return {
+    async save(path) {
+      const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      const { stream } = await complete;
+      mkdirSync(process.env.BENCH_TRACE, { recursive: true });
+      const out = createWriteStream(path);
+      for (;;) {
+        const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle: stream, size: 1 << 20 });
+        out.write(base64Encoded ? Buffer.from(data, 'base64') : data);
+        if (eof) break;
+      }
+      await new Promise((resolve) => out.end(resolve));
+      await cdp.send('IO.close', { handle: stream });
+      console.log(`    trace: ${path}`);
+    },
+  };
 }
 
 /** The largest peak resident memory (VmHWM) among this browser's renderer processes. */

@@ -49,6 +49,9 @@ struct AnalyzeArgs {
     /// `hosts` (Pi-hole, hosts files) or `adblock` (AdGuard, uBlock Origin).
     #[arg(long, value_name = "FORMAT")]
     blocklist: Option<BlocklistFormat>,
+    /// The language of the readable output (default: from LC_ALL/LC_MESSAGES/LANG; JSON is the same in all).
+    #[arg(long, value_enum)]
+    lang: Option<text::Lang>,
     #[command(flatten)]
     settings: Settings,
 }
@@ -71,6 +74,9 @@ struct CompareArgs {
     /// Print the comparison as JSON (the stable format described in the README).
     #[arg(long)]
     json: bool,
+    /// The language of the readable output (default: from LC_ALL/LC_MESSAGES/LANG).
+    #[arg(long, value_enum)]
+    lang: Option<text::Lang>,
     #[command(flatten)]
     settings: Settings,
 }
@@ -203,7 +209,7 @@ fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        text::write_report(&mut out, &report)?;
+        text::write_report(&mut out, &report, args.lang.unwrap_or_else(text::Lang::from_environment))?;
     }
     out.flush()?;
     Ok(exit_code(&analyzer))
@@ -231,7 +237,7 @@ fn compare(args: CompareArgs) -> io::Result<ExitCode> {
         serde_json::to_writer(&mut out, &comparison)?;
         writeln!(out)?;
     } else {
-        text::write_comparison(&mut out, &comparison)?;
+        text::write_comparison(&mut out, &comparison, args.lang.unwrap_or_else(text::Lang::from_environment))?;
     }
     out.flush()?;
     if read {
