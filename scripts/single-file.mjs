@@ -78,7 +78,7 @@ export async function buildSingleFile() {
     `script-src ${sha256(worker)} ${sha256(page)} 'wasm-unsafe-eval'`,
     `style-src ${sha256(style)}`,
     'img-src data: blob:',
-    // The analysis worker and its reading worker start from Blob URLs; nothing is fetched.
+    // The analysis worker starts from a Blob URL; nothing is fetched.
     'worker-src blob:',
     "object-src 'none'",
     "base-uri 'none'",
@@ -88,7 +88,7 @@ export async function buildSingleFile() {
   let html = readFileSync(join(WWW, 'index.html'), 'utf8');
   html = html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*(">)/, (_, start, end) => `${start}${csp}${end}`);
   if (!html.includes(csp)) throw new Error('www/index.html: no Content-Security-Policy <meta> found');
-  html = html.replace(/<!-- Why each directive: SECURITY\.md[^]*?-->/, "<!-- Why each directive: SECURITY.md, \"The single file\". Nothing is fetched; each inline\n     script and the stylesheet is allowed by its hash; the workers start from Blob URLs. -->");
+  html = html.replace(/<!-- Why each directive: SECURITY\.md[^]*?-->/, "<!-- Why each directive: SECURITY.md, \"The single file\". Nothing is fetched; each inline\n     script and the stylesheet is allowed by its hash; the analysis worker starts from a Blob URL. -->");
   html = replaceOnce(html, '<link rel="stylesheet" href="style.css">', `<style>${style}</style>`);
   html = replaceOnce(html, '<script type="module" src="app.js"></script>', `<script id="analysis-worker">${worker}</script>\n<script type="module">${page}</script>`);
   // No service worker, manifest or home-screen icon: a file on disk has no origin to install.
