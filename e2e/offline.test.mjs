@@ -137,7 +137,7 @@ function assertOnlyLocal(requested) {
   assert.deepEqual(elsewhere, [], 'no request other than file:, blob: or data:');
 }
 
-test('the single file, from disk: real and generated exports analysed in a worker, as the CLI does', async () => {
+test('the single file, from disk: real and generated exports analysed in a worker, as the CLI does; Cancel', async () => {
   const { browser, page, requested } = await openFromDisk(await singleFile());
   try {
     assert.equal(await page.$eval('main', (main) => main.dataset.analysis), 'worker');
@@ -149,6 +149,14 @@ test('the single file, from disk: real and generated exports analysed in a worke
       assert.equal(await settled(page), 'done');
       assertMatches(await shownReport(page), cliReport(fixtures));
     }
+    // Cancel ends the worker at once; a fresh one takes over.
+    await page.setInputFiles('#file', await generated(41, '--size', '60M'));
+    await page.waitForFunction(() => document.getElementById('progress-bar').value > 0);
+    await page.click('#cancel');
+    assert.equal(await page.$eval('main', (main) => main.dataset.state), 'idle');
+    await page.click('#example');
+    assert.equal(await settled(page), 'done');
+    assert.equal(await page.$eval('main', (main) => main.dataset.analysis), 'worker');
     assert.deepEqual(await violations(page), []);
     assert.deepEqual(browser.problems, []);
     assertOnlyLocal(requested);
