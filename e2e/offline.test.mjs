@@ -1,6 +1,7 @@
 // Offline and from disk, in Chromium:
-// 1. the served site installs its service worker; with the network off, a reload still
-//    opens the page, which analyses the example and a file, and opens an app's charts;
+// 1. the served site installs its service worker and is installable (as Chromium judges the
+//    manifest, icons and worker); with the network off, a reload still opens the page,
+//    which analyses the example and a file, and opens an app's charts;
 // 2. a new build (new files, so a new version) is offered, not mixed in: until "Reload" the
 //    page is the old version (even after reloading it), then entirely the new one, with
 //    only the new version's cache left; another open tab is told to reload;
@@ -53,12 +54,17 @@ async function violations(page) {
   return page.evaluate(() => window.__violations);
 }
 
-test('with the network off after the first visit, the page opens and analyses', async () => {
+test('installable; with the network off after the first visit, the page opens and analyses', async () => {
   const site = await serve();
   const browser = await launch(site.origin);
   try {
     const page = await open(browser.context, site.url);
     await controlled(page);
+    // Installable on the home screen: Chromium finds nothing missing in the manifest,
+    // the icons or the service worker.
+    const devtools = await browser.context.newCDPSession(page);
+    assert.deepEqual((await devtools.send('Page.getAppManifest')).errors, [], 'manifest errors');
+    assert.deepEqual((await devtools.send('Page.getInstallabilityErrors')).installabilityErrors, [], 'installability errors');
     const reachedServer = [];
     site.server.on('request', (request) => reachedServer.push(request.url));
     await browser.context.setOffline(true);
