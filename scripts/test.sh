@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Every test layer: native unit, integration and doc tests (including the CLI); the
 # WebAssembly interface in headless Chromium (wasm-bindgen-test); the page end to end in
-# Chromium (playwright-core, node --test; served, offline, and the single file, which
-# e2e/single-file.mjs builds); then a 60-second fuzz smoke run per fuzz target.
+# Chromium (playwright-core, node --test); then a 60-second fuzz smoke run per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
