@@ -3,7 +3,7 @@
 
 PORT ?= 8000
 
-.PHONY: setup test serve build bench bench-web big fuzz data
+.PHONY: setup test serve build single-file bench bench-web big fuzz data
 setup:
 	bash scripts/setup.sh
 
@@ -12,6 +12,10 @@ test:
 
 build:
 	bash scripts/build.sh
+
+# dist/privacy-lens.html: the whole page in one file, to open from disk (README, "From disk").
+single-file: build
+	node scripts/single-file.mjs
 
 serve: build
 	bash scripts/serve.sh $(PORT)

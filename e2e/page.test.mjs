@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serve, launch, open, settled, cliReport, realFixtures, scratch, screenshot, number, WWW, CLI } from './harness.mjs';
+import { shownReport, assertMatches } from './report-view.mjs';
 
 let site;
 let browser;
@@ -25,46 +26,10 @@ after(async () => {
   site?.server.close();
 });
 
-/** What the page shows: findings, app rows with their access counts, overview numbers. */
-async function shown() {
-  return page.evaluate(() => ({
-    findings: [...document.querySelectorAll('#findings li.finding')].map((li) => `${li.dataset.rule} ${li.dataset.bundleId} ${li.dataset.category}`).sort(),
-    apps: Object.fromEntries([...document.querySelectorAll('#apps tbody tr')].map((tr) => [tr.dataset.bundleId, [...tr.cells].map((cell) => cell.textContent)])),
-    overview: Object.fromEntries([...document.querySelectorAll('#overview dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])),
-    companies: [...document.querySelectorAll('#companies tbody tr')].map((tr) => [tr.cells[0].firstChild.textContent, Number(tr.cells[1].textContent.replace(/,/g, ''))]),
-    message: document.getElementById('message').hidden ? '' : document.getElementById('message').textContent,
-  }));
-}
-
-/** Asserts that the page shows exactly what the CLI computed. */
-function assertMatches(view, expected) {
-  const findings = expected.findings.map((f) => `${f.rule} ${f.bundle_id} ${f.category ?? ''}`).sort();
-  assert.deepEqual(view.findings, findings, 'findings');
-  assert.deepEqual(Object.keys(view.apps).sort(), expected.apps.map((a) => a.bundle_id).sort(), 'apps');
-  for (const app of expected.apps) {
-    const cells = view.apps[app.bundle_id];
-    const accesses = app.access.reduce((sum, c) => sum + c.intervals + c.events, 0);
-    const quiet = app.access.reduce((sum, c) => sum + c.quiet_hours, 0);
-    assert.equal(number(cells[2]), accesses, `${app.bundle_id} accesses`);
-    assert.equal(number(cells[3]), quiet, `${app.bundle_id} quiet hours`);
-    assert.equal(number(cells[5]), app.network.domains, `${app.bundle_id} domains`);
-    assert.equal(number(cells[6]), app.network.hits, `${app.bundle_id} hits`);
-    assert.equal(number(cells[8]), app.network.tracker_domains, `${app.bundle_id} trackers`);
-    assert.equal(number(cells[9]), app.network.third_party_companies.length, `${app.bundle_id} companies`);
-    // The name, the Chinese name and the raw bundle ID are all shown.
-    for (const part of [app.name, app.name_zh, app.bundle_id].filter(Boolean)) assert.ok(cells[0].includes(part), `${cells[0]} shows ${part}`);
-  }
-  assert.deepEqual(view.companies, expected.companies.map((c) => [c.company, c.apps.length]));
-  assert.equal(number(view.overview['Apps']), expected.apps.length);
-  assert.equal(number(view.overview['Network records']), expected.records.network);
-  assert.equal(number(view.overview['Skipped lines'].split(';')[0]), expected.records.skipped);
-  assert.equal(number(view.overview['Duplicates'].split(' ')[0]), expected.records.duplicates);
-}
-
 test('the example report shows every finding rule, and the same numbers as the CLI', async () => {
   await page.click('#example');
   assert.equal(await settled(page), 'done');
-  const view = await shown();
+  const view = await shownReport(page);
   assertMatches(view, cliReport([join(WWW, 'example.ndjson')]));
   for (const rule of ['quiet_hours_access', 'frequent_access', 'long_access', 'flagged_domains']) {
     assert.ok(view.findings.some((f) => f.startsWith(`${rule} `)), `the example triggers ${rule}`);
@@ -77,7 +42,7 @@ test('several real exports at once: the same numbers as the CLI', async (t) => {
   if (!fixtures) return t.skip('real fixtures absent');
   await page.setInputFiles('#file', fixtures);
   assert.equal(await settled(page), 'done');
-  assertMatches(await shown(), cliReport(fixtures));
+  assertMatches(await shownReport(page), cliReport(fixtures));
   const rows = await page.$$eval('#files tbody tr', (trs) => trs.map((tr) => tr.cells[1].textContent));
   assert.deepEqual(rows, ['iOS 15 beta 1', 'iOS 15.2–17', 'iOS 15.2–17']);
 });
@@ -95,7 +60,7 @@ test('a broken file beside a good one: the good one is shown, the broken one nam
 
   await page.setInputFiles('#file', [png, broken]);
   assert.equal(await settled(page), 'done');
-  const view = await shown();
+  const view = await shownReport(page);
   assert.match(view.message, /holiday\.png/);
   assertMatches(view, cliReport([png, broken]));
   await page.click('#tab-overview');
@@ -105,7 +70,7 @@ test('a broken file beside a good one: the good one is shown, the broken one nam
 
   await page.setInputFiles('#file', [png]);
   assert.equal(await settled(page), 'error');
-  assert.match((await shown()).message, /holiday\.png/);
+  assert.match((await shownReport(page)).message, /holiday\.png/);
 });
 
 test('the app view: categories, a timeline and a heatmap; quiet hours recomputed without rereading', async () => {

@@ -10,6 +10,7 @@ import { t, language, setLanguage, remembered, forgetLanguage, translateDocument
 import { renderComparison } from './compare.js';
 import { download, fileName, printResults } from './save.js';
 import { keep, keptExports, forgetEverything } from './keep.js';
+import { startAnalysisWorker, exampleInput } from './runtime-page.js';
 
 const main = byId('main');
 const fileInput = byId('file');
@@ -26,7 +27,7 @@ let comparison = null; // the last comparison shown, if any
 // ---------------------------------------------------------------- the worker
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker = startAnalysisWorker();
   worker.onmessage = ({ data }) => handlers[data.type]?.(data);
   worker.onerror = (event) => fail(t('state.stopped', { error: event.message ?? '?' }));
 }
@@ -645,7 +646,7 @@ fileInput.addEventListener('change', () => {
   analyze([...fileInput.files]);
   fileInput.value = ''; // choosing the same file again reads it again
 });
-byId('example').addEventListener('click', () => analyze([{ name: 'example (generated).ndjson', url: new URL('./example.ndjson', import.meta.url).href }]));
+byId('example').addEventListener('click', () => analyze([exampleInput()]));
 byId('cancel').addEventListener('click', cancel);
 byId('keep').addEventListener('change', () => { if (byId('keep').checked) keepFiles(lastInputs); });
 byId('kept-open').addEventListener('click', async () => analyze(await keptExports()));

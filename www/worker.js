@@ -17,7 +17,7 @@
 //               {type: 'failed', request (the type of the message that failed), message}
 //               {type: 'failed', request: 'compare-files', code: 'not-export', unreadable} (no export among them)
 
-import init, { Session } from './pkg/privacy_lens.js';
+import { Session, startEngine, loadTrackerdb, startReader } from './runtime-worker.js';
 
 // Slices of a few MiB measured fastest here. A reading worker (reader.js) keeps up to AHEAD
 // slices ready, so reading overlaps parsing.
@@ -33,19 +33,16 @@ let session = null;
 // The next analysis's session, made while the worker is idle (tracker database loaded).
 let nextSession = null;
 let warmUpMs = 0; // for `make bench-web`
-// The tracker database (a separate file under its own licence, see data/LICENSE-trackerdb.md),
-// from this site like everything else; without it, owners come from the project's table and Apple.
-const trackerdb = fetch(new URL('./data/trackerdb.tsv', import.meta.url))
-  .then((response) => (response.ok ? response.arrayBuffer() : null))
-  .then((buffer) => (buffer ? new Uint8Array(buffer) : null), () => null);
-const ready = init().then(async (wasm) => {
+// Without the tracker database, owners come from the project's table and Apple.
+const trackerdb = loadTrackerdb();
+const ready = startEngine().then(async (wasm) => {
   const started = performance.now();
   Session.warmUp(entropy(), WARM_UP_BYTES);
   warmUpMs = Math.round(performance.now() - started);
   nextSession = await newSession();
   return wasm;
 });
-const reader = typeof Worker === 'function' ? new Worker(new URL('./reader.js', import.meta.url)) : null;
+const reader = startReader();
 
 self.onmessage = async ({ data }) => {
   try {
@@ -170,7 +167,7 @@ async function* slices(blob) {
   }
 }
 
-/** A File as is; the bundled example fetched from this site. */
+/** A File as is; {name, url} (the served site's example) fetched. */
 async function blobOf(input) {
   if (input instanceof Blob) return { name: input.name, blob: input };
   try {
