@@ -12,6 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serve, cliReport, realFixtures, scratch, number, WWW, CLI } from './harness.mjs';
 import { ENGINES, missing, startEngine } from './engines.mjs';
+import { singleFile } from './single-file.mjs';
+import { pathToFileURL } from 'node:url';
 
 const EXAMPLE = join(WWW, 'example.ndjson');
 const TEST_TIMEOUT = 120_000;
@@ -107,6 +109,16 @@ for (const engine of Object.keys(ENGINES)) {
       const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
       assert.ok(resources.length > 0, 'the page loaded its scripts and data');
       assert.deepEqual(resources.filter((url) => !url.startsWith(site.origin + '/')), []);
+    });
+
+    test('the single file, opened from disk (file://), analyses a real export as the CLI does', { timeout: TEST_TIMEOUT }, async () => {
+      const fixtures = realFixtures();
+      const files = fixtures ? fixtures.filter((f) => f.endsWith('.ndjson')) : [EXAMPLE];
+      await page.open(pathToFileURL(await singleFile()).href);
+      await page.waitFor(() => document.querySelector('main')?.dataset.engine === 'ready', { timeout: 60_000, what: 'main[data-engine=ready] from file://' });
+      assert.equal(await pick(files), 'done');
+      assertMatches(await page.evaluate(shown), cliReport(files));
+      assert.equal(await page.attribute('main', 'data-analysis'), 'worker', 'the analysis ran off the main thread');
     });
   });
 }
