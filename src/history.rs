@@ -67,6 +67,16 @@ impl Names {
     pub fn text(&self, name: Name) -> &str {
         &self.texts[name as usize]
     }
+
+    /// The name of `text`, if it has one.
+    pub fn find(&self, text: &str) -> Option<Name> {
+        self.index.get(text).copied()
+    }
+
+    /// How many names there are (names are `0..len`).
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
 }
 
 /// Where a record was read: file and 1-based line.

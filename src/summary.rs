@@ -1,5 +1,6 @@
 //! From the merged history to per-app, per-domain and per-website summaries.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::cmp::Reverse;
 use std::net::IpAddr;
@@ -280,16 +281,73 @@ struct NetworkSummaries {
 /// A network record and the files it was read from.
 type ReadRecord<'h> = (&'h NetworkRecord, &'h [FileIndex]);
 
-/// What is summed per lower-cased domain and per website while grouping.
+/// Counts of names, for the most frequent one.
+#[derive(Default)]
+struct Tally(Vec<(Name, u64)>);
+
+impl Tally {
+    fn add(&mut self, name: Name, times: u64) {
+        match self.0.iter_mut().find(|(other, _)| *other == name) {
+            Some((_, count)) => *count += times,
+            None => self.0.push((name, times)),
+        }
+    }
+
+    /// The most frequent name, the alphabetically first among equals; empty when none.
+    fn most_frequent(&self, names: &Names) -> String {
+        let counted = self.0.iter().map(|&(name, count)| (Reverse(count), names.text(name)));
+        counted.min().map(|(_, text)| text.to_owned()).unwrap_or_default()
+    }
+}
+
+/// What is summed per app × lower-cased domain while reading the records. Kept small: there
+/// is one per group, tens of thousands, met in random order, and the misses on them were
+/// most of the time spent here. What few records have is kept beside, in [`GroupExtras`].
+struct GroupTotals {
+    app: Name,
+    domain: u32,
+    /// The file of the group's first record.
+    file: FileIndex,
+    flags: u8,
+    /// The owner of the first record with one, and how many records name it.
+    owner: Name,
+    owner_count: u32,
+    hits: u64,
+    app_initiated_hits: u64,
+    website_hits: u64,
+    first: Timestamp,
+    last: Timestamp,
+}
+
+/// Apple flags the domain in a record of the group.
+const FLAGGED: u8 = 1;
+/// A record's window reaches outside the range.
+const PARTLY_OUTSIDE: u8 = 2;
+/// Records were read from different files (or one from several): windows may overlap.
+const MIXED_FILES: u8 = 4;
+/// The group has other owners than `owner`, tallied in [`GroupExtras::owners`].
+const MORE_OWNERS: u8 = 8;
+
+/// What only some groups have, by group number.
+#[derive(Default)]
+struct GroupExtras {
+    owners: HashMap<u32, Tally>,
+    /// (group, website, hits) of every record with a `context`.
+    contexts: Vec<(u32, Name, u64)>,
+}
+
+/// What is summed per lower-cased domain.
 #[derive(Default)]
 struct DomainTotals {
     apps: Vec<Name>,
     hits: u64,
     hits_upper_bound: bool,
     flagged: bool,
-    owners: HashMap<Name, u64>,
+    owners: Tally,
 }
 
+/// What is summed per website; apps and domains are collected with repeats and made
+/// distinct once at the end.
 #[derive(Default)]
 struct WebsiteTotals {
     hits: u64,
@@ -298,91 +356,230 @@ struct WebsiteTotals {
     flagged: Vec<u32>,
 }
 
+/// Distinct lower-cased domains, numbered in the order first seen.
+struct LowerDomains<'h> {
+    texts: Vec<Cow<'h, str>>,
+    numbers: HashMap<Cow<'h, str>, u32>,
+    /// The number of each domain name as written, by [`Name`] (`u32::MAX`: not seen yet).
+    by_name: Vec<u32>,
+}
+
+impl<'h> LowerDomains<'h> {
+    fn new(names: &Names) -> LowerDomains<'h> {
+        LowerDomains { texts: Vec::new(), numbers: HashMap::default(), by_name: vec![u32::MAX; names.len()] }
+    }
+
+    fn number(&mut self, domain: Name, names: &'h Names) -> u32 {
+        let known = self.by_name[domain as usize];
+        if known != u32::MAX {
+            return known;
+        }
+        let text = names.text(domain);
+        // Domains are nearly always written in lower case already: no copy then.
+        let lower = if text.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            Cow::Owned(text.to_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        };
+        let next = self.texts.len() as u32;
+        let number = *self.numbers.entry(lower.clone()).or_insert_with(|| {
+            self.texts.push(lower);
+            next
+        });
+        self.by_name[domain as usize] = number;
+        number
+    }
+}
+
+/// The network records in a range, summed per app × lower-cased domain.
+struct Groups<'h> {
+    totals: Vec<GroupTotals>,
+    extras: GroupExtras,
+    /// The number of each group by (app, domain number), packed in one word.
+    numbers: HashMap<u64, u32>,
+    lower: LowerDomains<'h>,
+}
+
+impl<'h> Groups<'h> {
+    /// Sums the records with a connection in `range` (at `firstTimeStamp` or at `timeStamp`).
+    fn new(history: &'h History, range: LocalRange) -> Groups<'h> {
+        let names = &history.names;
+        let inside = |time: Timestamp| range.contains_local(time.local_ms());
+        let mut groups = Groups {
+            totals: Vec::new(),
+            extras: GroupExtras::default(),
+            numbers: HashMap::default(),
+            lower: LowerDomains::new(names),
+        };
+        // The names records use for "none" and for the two initiators, if any record does.
+        let empty = names.find("");
+        let (app_initiated, website) = (names.find("AppInitiated"), names.find("NonAppInitiated"));
+        for (record, files) in &history.network {
+            let (first_inside, last_inside) = (inside(record.first), inside(record.last));
+            if !(first_inside || last_inside) {
+                continue;
+            }
+            let domain = groups.lower.number(record.domain, names);
+            let number = groups.number(record, domain, files.as_slice());
+            let group = &mut groups.totals[number as usize];
+            let mixed = match files.as_slice() {
+                [file] => *file != group.file,
+                _ => true,
+            };
+            group.flags |= flag(mixed, MIXED_FILES)
+                | flag(record.domain_type == 1, FLAGGED)
+                | flag(!(first_inside && last_inside), PARTLY_OUTSIDE);
+            group.hits = group.hits.saturating_add(record.hits);
+            if Some(record.initiated_type) == app_initiated {
+                group.app_initiated_hits = group.app_initiated_hits.saturating_add(record.hits);
+            } else if Some(record.initiated_type) == website {
+                group.website_hits = group.website_hits.saturating_add(record.hits);
+            }
+            group.first = group.first.min(record.first);
+            group.last = group.last.max(record.last);
+            if Some(record.owner) != empty {
+                if group.owner_count == 0 {
+                    group.owner = record.owner;
+                }
+                if group.owner == record.owner {
+                    group.owner_count += 1;
+                } else {
+                    group.flags |= MORE_OWNERS;
+                    groups.extras.owners.entry(number).or_default().add(record.owner, 1);
+                }
+            }
+            if Some(record.context) != empty {
+                groups.extras.contexts.push((number, record.context, record.hits));
+            }
+        }
+        groups
+    }
+
+    /// The number of the group of `record`, added if new.
+    fn number(&mut self, record: &NetworkRecord, domain: u32, files: &[FileIndex]) -> u32 {
+        let next = self.totals.len() as u32;
+        let number = *self.numbers.entry(u64::from(record.app) << 32 | u64::from(domain)).or_insert(next);
+        if number == next {
+            self.totals.push(GroupTotals {
+                app: record.app,
+                domain,
+                file: files.first().copied().unwrap_or(FileIndex::MAX),
+                flags: 0,
+                owner: 0,
+                owner_count: 0,
+                hits: 0,
+                app_initiated_hits: 0,
+                website_hits: 0,
+                first: record.first,
+                last: record.last,
+            });
+        }
+        number
+    }
+
+    /// The owners of group `number`, counted.
+    fn owners(&self, number: u32) -> Tally {
+        let group = &self.totals[number as usize];
+        let mut tally = Tally::default();
+        if group.owner_count > 0 {
+            tally.add(group.owner, u64::from(group.owner_count));
+        }
+        if group.flags & MORE_OWNERS != 0 {
+            for &(owner, count) in &self.extras.owners[&number].0 {
+                tally.add(owner, count);
+            }
+        }
+        tally
+    }
+
+    /// The groups (by number, sorted) read from different exports whose records' windows
+    /// overlap (see [`windows_overlap_across_exports`]).
+    fn overlapping_windows(&self, history: &History, range: LocalRange) -> Vec<u32> {
+        if !self.totals.iter().any(|group| group.flags & MIXED_FILES != 0) {
+            return Vec::new();
+        }
+        let inside = |time: Timestamp| range.contains_local(time.local_ms());
+        let mut members: BTreeMap<u32, Vec<ReadRecord<'_>>> = BTreeMap::new();
+        for (record, files) in &history.network {
+            if !(inside(record.first) || inside(record.last)) {
+                continue;
+            }
+            let domain = self.lower.by_name[record.domain as usize];
+            let number = self.numbers[&(u64::from(record.app) << 32 | u64::from(domain))];
+            if self.totals[number as usize].flags & MIXED_FILES != 0 {
+                members.entry(number).or_default().push((record, files.as_slice()));
+            }
+        }
+        members.into_iter().filter(|(_, records)| windows_overlap_across_exports(records)).map(|(number, _)| number).collect()
+    }
+}
+
+fn flag(set: bool, bit: u8) -> u8 {
+    if set {
+        bit
+    } else {
+        0
+    }
+}
+
 impl NetworkSummaries {
     /// The network records with a connection in `range` (at `firstTimeStamp` or at
     /// `timeStamp`), summarised. A record whose window reaches outside the range may count
     /// hits from outside it: its hits are then an upper bound.
     fn new(history: &History, range: LocalRange) -> NetworkSummaries {
         let names = &history.names;
-        let inside = |time: Timestamp| range.contains_local(time.local_ms());
-        let within = |record: &NetworkRecord| inside(record.first) || inside(record.last);
-        let partly = |record: &NetworkRecord| !(inside(record.first) && inside(record.last));
-        // Number each distinct lower-cased domain once; group and sum by numbers, and turn
-        // them into text only for the output.
-        let mut lower_texts: Vec<String> = Vec::new();
-        let mut lower_numbers: HashMap<String, u32> = HashMap::default();
-        let mut domain_number: HashMap<Name, u32> = HashMap::default();
-        for record in history.network.keys().filter(|record| within(record)) {
-            domain_number.entry(record.domain).or_insert_with(|| {
-                let lower = names.text(record.domain).to_lowercase();
-                *lower_numbers.entry(lower.clone()).or_insert_with(|| {
-                    lower_texts.push(lower);
-                    (lower_texts.len() - 1) as u32
-                })
-            });
-        }
-        let mut groups: HashMap<(Name, u32), Vec<ReadRecord<'_>>> = HashMap::default();
-        for (record, files) in history.network.iter().filter(|(record, _)| within(record)) {
-            groups.entry((record.app, domain_number[&record.domain])).or_default().push((record, files.as_slice()));
-        }
-        let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();
-        let mut domains: Vec<DomainTotals> = (0..lower_texts.len()).map(|_| DomainTotals::default()).collect();
+        let mut groups = Groups::new(history, range);
+        let overlapping = groups.overlapping_windows(history, range);
+
+        // Sorted by group: each group's websites in one run.
+        let mut contexts = std::mem::take(&mut groups.extras.contexts);
+        contexts.sort_unstable();
         let mut websites: HashMap<Name, WebsiteTotals> = HashMap::default();
-        for ((app, domain), records) in groups {
-            let upper_bound = records.iter().any(|(record, _)| partly(record)) || windows_overlap_across_exports(&records);
-            let totals = &mut domains[domain as usize];
-            let mut owners: HashMap<Name, u64> = HashMap::default();
-            let mut contexts: Vec<Name> = Vec::new();
-            let (mut hits, mut flagged, mut app_initiated_hits, mut website_hits) = (0u64, false, 0u64, 0u64);
-            let (mut first, mut last) = (records[0].0.first, records[0].0.last);
-            for (record, _) in &records {
-                hits = hits.saturating_add(record.hits);
-                flagged |= record.domain_type == 1;
-                match names.text(record.initiated_type) {
-                    "AppInitiated" => app_initiated_hits = app_initiated_hits.saturating_add(record.hits),
-                    "NonAppInitiated" => website_hits = website_hits.saturating_add(record.hits),
-                    _ => {}
-                }
-                if !names.text(record.owner).is_empty() {
-                    *owners.entry(record.owner).or_default() += 1;
-                    *totals.owners.entry(record.owner).or_default() += 1;
-                }
-                if !names.text(record.context).is_empty() {
-                    contexts.push(record.context);
-                    let site = websites.entry(record.context).or_default();
-                    site.hits = site.hits.saturating_add(record.hits);
-                    site.apps.push(app);
-                    site.domains.push(domain);
-                    if record.domain_type == 1 {
-                        site.flagged.push(domain);
-                    }
-                }
-                first = first.min(record.first);
-                last = last.max(record.last);
+        let lower = &groups.lower.texts;
+        let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();
+        let mut domains: Vec<DomainTotals> = (0..lower.len()).map(|_| DomainTotals::default()).collect();
+        let mut group_contexts = contexts.chunk_by(|a, b| a.0 == b.0).peekable();
+        for (number, group) in (0..).zip(&groups.totals) {
+            let upper_bound = group.flags & PARTLY_OUTSIDE != 0 || overlapping.binary_search(&number).is_ok();
+            let flagged = group.flags & FLAGGED != 0;
+            let owners = groups.owners(number);
+            let totals = &mut domains[group.domain as usize];
+            for &(owner, count) in &owners.0 {
+                totals.owners.add(owner, count);
             }
-            totals.apps.push(app);
-            totals.hits = totals.hits.saturating_add(hits);
+            totals.apps.push(group.app);
+            totals.hits = totals.hits.saturating_add(group.hits);
             totals.hits_upper_bound |= upper_bound;
             totals.flagged |= flagged;
 
-            let app_network = apps.entry(app).or_default();
+            let sites = group_contexts.next_if(|run| run[0].0 == number).unwrap_or_default();
+            for &(_, site, hits) in sites {
+                let site = websites.entry(site).or_default();
+                site.hits = site.hits.saturating_add(hits);
+                site.apps.push(group.app);
+                site.domains.push(group.domain);
+                if flagged {
+                    site.flagged.push(group.domain);
+                }
+            }
+            let app_network = apps.entry(group.app).or_default();
             app_network.domains += 1;
-            app_network.hits = app_network.hits.saturating_add(hits);
+            app_network.hits = app_network.hits.saturating_add(group.hits);
             app_network.hits_upper_bound |= upper_bound;
-            app_network.app_initiated_hits = app_network.app_initiated_hits.saturating_add(app_initiated_hits);
-            app_network.website_hits = app_network.website_hits.saturating_add(website_hits);
+            app_network.app_initiated_hits = app_network.app_initiated_hits.saturating_add(group.app_initiated_hits);
+            app_network.website_hits = app_network.website_hits.saturating_add(group.website_hits);
             app_network.flagged_domains += u64::from(flagged);
             app_network.by_domain.push(AppDomain {
-                domain: lower_texts[domain as usize].clone(),
-                hits,
+                domain: lower[group.domain as usize].to_string(),
+                hits: group.hits,
                 hits_upper_bound: upper_bound,
                 flagged,
-                ownership: Ownership { apple_owner: most_frequent(&owners, names), ..Ownership::default() },
-                app_initiated_hits,
-                website_hits,
-                contexts: sorted_texts(contexts, |&context| names.text(context)),
-                first: first.to_rfc3339(),
-                last: last.to_rfc3339(),
+                ownership: Ownership { apple_owner: owners.most_frequent(names), ..Ownership::default() },
+                app_initiated_hits: group.app_initiated_hits,
+                website_hits: group.website_hits,
+                contexts: sorted_texts(sites.iter().map(|&(_, site, _)| site).collect(), |&site| names.text(site)),
+                first: group.first.to_rfc3339(),
+                last: group.last.to_rfc3339(),
                 ..AppDomain::default()
             });
         }
@@ -392,16 +589,16 @@ impl NetworkSummaries {
         }
         let mut domains: Vec<DomainSummary> = domains
             .into_iter()
-            .zip(&lower_texts)
+            .zip(lower)
             .filter(|(totals, _)| !totals.apps.is_empty())
             .map(|(totals, domain)| DomainSummary {
-                domain: domain.clone(),
+                domain: domain.to_string(),
                 ip_literal: is_ip_literal(domain),
                 apps: sorted_texts(totals.apps, |&app| names.text(app)),
                 hits: totals.hits,
                 hits_upper_bound: totals.hits_upper_bound,
                 flagged: totals.flagged,
-                ownership: Ownership { apple_owner: most_frequent(&totals.owners, names), ..Ownership::default() },
+                ownership: Ownership { apple_owner: totals.owners.most_frequent(names), ..Ownership::default() },
             })
             .collect();
         domains.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
@@ -415,7 +612,7 @@ impl NetworkSummaries {
                     site: names.text(site).to_owned(),
                     hits: totals.hits,
                     apps: sorted_texts(totals.apps, |&app| names.text(app)),
-                    domains: sorted_texts(totals.domains, |&domain| lower_texts[domain as usize].as_str()),
+                    domains: sorted_texts(totals.domains, |&domain| &lower[domain as usize]),
                     flagged_domains: flagged.len() as u64,
                 }
             })
@@ -425,22 +622,14 @@ impl NetworkSummaries {
     }
 }
 
-/// The texts of `items`, sorted, without repeats.
-fn sorted_texts<'n, T>(items: Vec<T>, text: impl Fn(&T) -> &'n str) -> Vec<String> {
+/// The texts of `items` (each item standing for one text), sorted, without repeats.
+fn sorted_texts<'n, T: Copy + Ord>(mut items: Vec<T>, text: impl Fn(&T) -> &'n str) -> Vec<String> {
+    // Repeats go first, as numbers: a website's list holds one item per record.
+    items.sort_unstable();
+    items.dedup();
     let mut texts: Vec<&str> = items.iter().map(text).collect();
     texts.sort_unstable();
-    texts.dedup();
     texts.into_iter().map(str::to_owned).collect()
-}
-
-/// The most frequent name, the alphabetically first among equals; empty when there is none.
-fn most_frequent(counts: &HashMap<Name, u64>, names: &Names) -> String {
-    counts
-        .iter()
-        .map(|(&name, &count)| (std::cmp::Reverse(count), names.text(name)))
-        .min()
-        .map(|(_, text)| text.to_owned())
-        .unwrap_or_default()
 }
 
 /// Whether `domain` is an IPv4 or IPv6 literal (an IPv6 zone such as `%en0` allowed).
