@@ -12,7 +12,6 @@ use std::collections::hash_map::Entry;
 use serde_json::json;
 
 use crate::record::{Access, AccessKind, Event, Network};
-use crate::options::LocalRange;
 use crate::time::Timestamp;
 
 /// The hash map of every table here: std's map with foldhash, secretly seeded.
@@ -417,20 +416,6 @@ impl History {
     pub fn reserve_for(&mut self, bytes: u64) {
         self.reserve = (bytes / 680).min(1 << 21) as usize;
         self.reserve_network = (bytes / 1220).min(1 << 20) as usize;
-    }
-
-    /// The earliest and the latest time of any kept record (network records by their
-    /// `firstTimeStamp` and `timeStamp`) that falls in `range`; `None` when there is none.
-    pub fn span(&self, range: LocalRange) -> Option<(Timestamp, Timestamp)> {
-        let access = self.access.pairs().flat_map(|pair| [pair.begin, pair.end]).flatten().map(|end| end.time);
-        let events = self.events.values().flatten().map(|event| event.time);
-        let network = self.network.keys().flat_map(|record| [record.first, record.last]);
-        // Timestamps order by instant, then offset: the span does not depend on map order.
-        let within = |t: &Timestamp| range.contains_local(t.local_ms());
-        access.chain(events).chain(network).filter(within).fold(None, |span, t| match span {
-            None => Some((t, t)),
-            Some((first, last)) => Some((first.min(t), last.max(t))),
-        })
     }
 
     /// Adds one access record whose `timeStamp` parsed as `time`.

@@ -11,11 +11,15 @@ use crate::report::{AppSummary, CompanySummary, DomainSummary, Ownership, Source
 /// Fills the directory's fields of `apps` and `domains`; returns the companies that own
 /// contacted domains, most apps first.
 ///
-/// `domains` holds every domain of every app's `by_domain`. Each domain is looked up in
-/// the tables once, and each Apple owner once: a report has tens of thousands of
-/// app × domain pairs but far fewer distinct domains and owners.
-pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [DomainSummary]) -> Vec<CompanySummary> {
-    let known: Vec<Option<DomainIdentity<'_>>> = domains.iter().map(|d| directory.known_domain(&d.domain)).collect();
+/// `domains` holds every domain of every app's `by_domain`, and `known` what
+/// [`known_domains`] found of them. Each Apple owner is looked up once too: a report has
+/// tens of thousands of app × domain pairs but far fewer distinct domains and owners.
+pub fn identify<'d>(
+    directory: &'d Directory,
+    apps: &mut [AppSummary],
+    domains: &mut [DomainSummary],
+    known: Vec<Option<DomainIdentity<'d>>>,
+) -> Vec<CompanySummary> {
     let position: HashMap<&str, usize> = domains.iter().enumerate().map(|(at, d)| (d.domain.as_str(), at)).collect();
     // Apple's owners, copied out of the summaries (which are filled in below) and looked up once.
     let apple_owners: Vec<String> = {
@@ -89,6 +93,12 @@ pub fn identify(directory: &Directory, apps: &mut [AppSummary], domains: &mut [D
     }
     companies.sort_by(|a, b| b.apps.len().cmp(&a.apps.len()).then(b.hits.cmp(&a.hits)).then_with(|| a.company.cmp(&b.company)));
     companies
+}
+
+/// What the project's table or the tracker database says of each domain (see
+/// [`Directory::known_domain`]), in the order of `domains`.
+pub fn known_domains<'d>(directory: &'d Directory, domains: &[DomainSummary]) -> Vec<Option<DomainIdentity<'d>>> {
+    domains.iter().map(|domain| directory.known_domain(&domain.domain)).collect()
 }
 
 /// Fills `ownership` (all but Apple's owner, which the summary set) from what was found.

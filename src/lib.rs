@@ -145,9 +145,10 @@ impl Analyzer {
     /// The report over everything read so far. A file still being read contributes the
     /// records read from it, but appears in `files` (and its diagnostics) once finished.
     pub fn report(&self, options: &Options) -> Report {
-        let mut summaries = summary::summarize(&self.history, options);
-        let companies = identities::identify(&self.directory, &mut summaries.apps, &mut summaries.domains);
-        let period = self.history.span(options.range).map(|(first, last)| Period {
+        let (mut summaries, known) =
+            summary::summarize(&self.history, options, |domains| identities::known_domains(&self.directory, domains));
+        let companies = identities::identify(&self.directory, &mut summaries.apps, &mut summaries.domains, known);
+        let period = summaries.span.0.map(|(first, last)| Period {
             first: first.to_rfc3339(),
             last: last.to_rfc3339(),
             days: (last.local_day() - first.local_day() + 1).max(1) as u64,

@@ -26,12 +26,25 @@ struct CategoryRecords {
     inverted: u64,
     events: Vec<Timestamp>,
     /// The earliest and latest time of any record.
-    span: Option<(Timestamp, Timestamp)>,
+    span: Span,
 }
 
-impl CategoryRecords {
+/// The earliest and the latest of the times seen, if any. Timestamps order by instant,
+/// then offset, so the span does not depend on the order they are seen in.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Span(pub Option<(Timestamp, Timestamp)>);
+
+impl Span {
     fn saw(&mut self, time: Timestamp) {
-        self.span = Some(self.span.map_or((time, time), |(first, last)| (first.min(time), last.max(time))));
+        self.0 = Some(self.0.map_or((time, time), |(first, last)| (first.min(time), last.max(time))));
+    }
+
+    fn and(mut self, other: Span) -> Span {
+        if let Some((first, last)) = other.0 {
+            self.saw(first);
+            self.saw(last);
+        }
+        self
     }
 }
 
@@ -46,13 +59,29 @@ pub struct Summaries {
     /// Problems found while pairing (an end before its begin, a pair naming two apps), as
     /// (file, line, message).
     pub pairing_diagnostics: Vec<(FileIndex, u64, &'static str)>,
+    /// The earliest and the latest time of any kept record in the range (of access records
+    /// each end on its own; network records by `firstTimeStamp` and `timeStamp`).
+    pub span: Span,
 }
 
 /// Summarises the history. The access side and the network side are independent; where
 /// threads exist they are computed on two.
-pub fn summarize(history: &History, options: &Options) -> Summaries {
-    let ((categories, pairing_diagnostics), network) =
-        both(|| access_summaries(history, options), || NetworkSummaries::new(history, options.range));
+///
+/// `then` is given the domains as soon as they are summarised, on the network side's
+/// thread (the access side, with the rest of the report after it, is the longer one).
+pub fn summarize<T: Send>(
+    history: &History,
+    options: &Options,
+    then: impl FnOnce(&[DomainSummary]) -> T + Send,
+) -> (Summaries, T) {
+    let ((categories, pairing_diagnostics, access_span), (network, then)) = both(
+        || access_summaries(history, options),
+        || {
+            let network = NetworkSummaries::new(history, options.range);
+            let then = then(&network.domains);
+            (network, then)
+        },
+    );
     let names = &history.names;
     let mut apps: BTreeMap<&str, AppSummary> = BTreeMap::new();
     for (app, category) in categories {
@@ -66,7 +95,8 @@ pub fn summarize(history: &History, options: &Options) -> Summaries {
         // An app has each category once, so no two compare equal: unstable is as good, and cheaper.
         app.access.sort_unstable_by(|a, b| a.category.cmp(&b.category));
     }
-    Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics }
+    let span = access_span.and(network.span);
+    (Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics, span }, then)
 }
 
 /// Runs `a` and `b`, on two threads where there are threads.
@@ -86,8 +116,9 @@ fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + 
     }
 }
 
-/// Per-category summaries with their app, and the problems found while pairing.
-type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>);
+/// Per-category summaries with their app, the problems found while pairing, and the span
+/// of the access records and events in the range.
+type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>, Span);
 
 fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
@@ -107,7 +138,13 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     }
     let mut pairing_diagnostics = Vec::new();
     let mut diagnose = |origin: Origin, message: &'static str| pairing_diagnostics.push((origin.file, origin.line, message));
+    let mut span = Span::default();
     for pair in history.access.pairs() {
+        for end in [pair.begin, pair.end].into_iter().flatten() {
+            if within(end.time) {
+                span.saw(end.time);
+            }
+        }
         match (pair.begin, pair.end) {
             // A pair belongs where its begin does; a lone begin or end where it is.
             (Some(begin), _) if !within(begin.time) => {}
@@ -122,28 +159,29 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
                     records.inverted += 1;
                 } else {
                     let (begin, end, picker) = (begin.time, end.time, begin.out_of_process || end.out_of_process);
-                    records.saw(begin);
-                    records.saw(end);
+                    records.span.saw(begin);
+                    records.span.saw(end);
                     records.timeline.push([begin.utc_ms(), end.utc_ms(), i64::from(begin.offset_minutes()), i64::from(end.offset_minutes())]);
                     records.out_of_process += u64::from(picker);
                 }
             }
             (Some(begin), None) => {
                 let records = by_category.entry((begin.app, begin.category)).or_default();
-                records.saw(begin.time);
+                records.span.saw(begin.time);
                 records.open.push(begin.time);
             }
             (None, Some(end)) => {
                 let records = by_category.entry((end.app, end.category)).or_default();
-                records.saw(end.time);
+                records.span.saw(end.time);
                 records.orphan_ends.push(end.time);
             }
             (None, None) => {}
         }
     }
     for event in history.events.values().flatten().filter(|event| within(event.time)) {
+        span.saw(event.time);
         let records = by_category.entry((event.app, event.category)).or_default();
-        records.saw(event.time);
+        records.span.saw(event.time);
         records.events.push(event.time);
     }
     pairing_diagnostics.sort_unstable();
@@ -152,7 +190,7 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
         .into_iter()
         .map(|((app, category), records)| (app, category_summary(names.text(category), records, options)))
         .collect();
-    (categories, pairing_diagnostics)
+    (categories, pairing_diagnostics, span)
 }
 
 fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n str) -> &'m mut AppSummary {
@@ -194,7 +232,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
             }
         }
     }
-    let (first, last) = records.span.unzip();
+    let (first, last) = records.span.0.unzip();
     let runs = merge_days(by_day);
     let by_week = weeks(&runs);
     // A new vector, not `runs` collected in place, which would keep its 200 bytes per day.
@@ -273,6 +311,7 @@ fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
 
 /// Network records grouped by app × lower-cased domain, then rolled up three ways.
 struct NetworkSummaries {
+    span: Span,
     apps: BTreeMap<Name, AppNetwork>,
     domains: Vec<DomainSummary>,
     websites: Vec<WebsiteSummary>,
@@ -398,6 +437,8 @@ struct Groups<'h> {
     /// The number of each group by (app, domain number), packed in one word.
     numbers: HashMap<u64, u32>,
     lower: LowerDomains<'h>,
+    /// The earliest and latest of the records' times in the range.
+    span: Span,
 }
 
 impl<'h> Groups<'h> {
@@ -410,6 +451,7 @@ impl<'h> Groups<'h> {
             extras: GroupExtras::default(),
             numbers: HashMap::default(),
             lower: LowerDomains::new(names),
+            span: Span::default(),
         };
         // The names records use for "none" and for the two initiators, if any record does.
         let empty = names.find("");
@@ -418,6 +460,11 @@ impl<'h> Groups<'h> {
             let (first_inside, last_inside) = (inside(record.first), inside(record.last));
             if !(first_inside || last_inside) {
                 continue;
+            }
+            for (time, inside) in [(record.first, first_inside), (record.last, last_inside)] {
+                if inside {
+                    groups.span.saw(time);
+                }
             }
             let domain = groups.lower.number(record.domain, names);
             let number = groups.number(record, domain, files.as_slice());
@@ -618,7 +665,7 @@ impl NetworkSummaries {
             })
             .collect();
         websites.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
-        NetworkSummaries { apps, domains, websites }
+        NetworkSummaries { span: groups.span, apps, domains, websites }
     }
 }
 
