@@ -293,24 +293,41 @@ pub struct CategorySummary {
     pub event_times: Vec<[i64; 2]>,
 }
 
+/// A local calendar date, as days since 1970-01-01; written `YYYY-MM-DD`. A report has one
+/// per app × category × day: kept as a number, not as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDate(pub i64);
+
+impl std::fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::time::format_day(self.0))
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A count on one local calendar day.
 #[derive(Clone, Debug, Serialize)]
 pub struct DayCount {
     /// `YYYY-MM-DD`
-    pub date: String,
+    pub date: LocalDate,
     /// Intervals that began that day.
     pub intervals: u64,
     /// Of those, intervals that began in quiet hours.
     pub quiet_hours: u64,
     /// Of those, by the local hour of day they began in (24 numbers).
-    pub by_hour: Vec<u64>,
+    pub by_hour: [u32; 24],
 }
 
 /// A count over one week, Monday to Sunday in local dates.
 #[derive(Clone, Debug, Serialize)]
 pub struct WeekCount {
     /// The week's Monday, `YYYY-MM-DD`.
-    pub week: String,
+    pub week: LocalDate,
     /// Intervals that began that week.
     pub intervals: u64,
     /// Of those, intervals that began in quiet hours.

@@ -10,9 +10,10 @@ use crate::history::HashMap;
 use crate::history::{FileIndex, History, Name, Names, NetworkRecord, Origin};
 use crate::options::{LocalRange, Options};
 use crate::report::{
-    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Ownership, WebsiteSummary, WeekCount,
+    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, LocalDate, Ownership, WebsiteSummary,
+    WeekCount,
 };
-use crate::time::{format_day, Timestamp};
+use crate::time::Timestamp;
 
 /// An app × category before it is written out.
 #[derive(Default)]
@@ -238,10 +239,10 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     // A new vector, not `runs` collected in place, which would keep its 200 bytes per day.
     let mut days = Vec::with_capacity(runs.len());
     days.extend(runs.into_iter().map(|run| DayCount {
-        date: format_day(run.day),
-        intervals: run.hours.iter().sum(),
+        date: LocalDate(run.day),
+        intervals: run.hours.iter().map(|&n| u64::from(n)).sum(),
         quiet_hours: run.quiet_hours,
-        by_hour: run.hours.to_vec(),
+        by_hour: run.hours,
     }));
     let moment = |t: &Timestamp| [t.utc_ms(), i64::from(t.offset_minutes())];
     CategorySummary {
@@ -270,7 +271,7 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
 struct DayRun {
     /// Days since 1970-01-01.
     day: i64,
-    hours: [u64; 24],
+    hours: [u32; 24],
     quiet_hours: u64,
 }
 
@@ -297,7 +298,7 @@ pub fn week_start(day: i64) -> i64 {
 fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
     let mut weeks: Vec<(i64, u64, u64)> = Vec::new();
     for run in days {
-        let (start, intervals) = (week_start(run.day), run.hours.iter().sum::<u64>());
+        let (start, intervals) = (week_start(run.day), run.hours.iter().map(|&n| u64::from(n)).sum::<u64>());
         match weeks.last_mut() {
             Some(week) if week.0 == start => {
                 week.1 += intervals;
@@ -306,7 +307,7 @@ fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
             _ => weeks.push((start, intervals, run.quiet_hours)),
         }
     }
-    weeks.into_iter().map(|(start, intervals, quiet_hours)| WeekCount { week: format_day(start), intervals, quiet_hours }).collect()
+    weeks.into_iter().map(|(start, intervals, quiet_hours)| WeekCount { week: LocalDate(start), intervals, quiet_hours }).collect()
 }
 
 /// Network records grouped by app × lower-cased domain, then rolled up three ways.

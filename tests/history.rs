@@ -102,7 +102,7 @@ fn trends_add_up_by_day_and_by_week() {
             assert_eq!((days, weeks), (c.intervals, c.intervals), "{} {}", app.bundle_id, c.category);
             assert_eq!(quiet, (c.quiet_hours, c.quiet_hours), "{} {}", app.bundle_id, c.category);
             for week in &c.by_week {
-                let monday = chrono::NaiveDate::parse_from_str(&week.week, "%Y-%m-%d").unwrap();
+                let monday = chrono::NaiveDate::parse_from_str(&week.week.to_string(), "%Y-%m-%d").unwrap();
                 assert_eq!(monday.format("%a").to_string(), "Mon");
             }
         }
@@ -110,7 +110,7 @@ fn trends_add_up_by_day_and_by_week() {
     let wechat = report.apps.iter().find(|a| a.bundle_id == "com.tencent.xin").unwrap();
     let photos = wechat.access.iter().find(|c| c.category == "photos").unwrap();
     // 2021-10-04 and 2021-10-11 are Mondays: the change on day 7 falls on a week's start.
-    assert_eq!(photos.by_week.iter().map(|w| w.week.as_str()).collect::<Vec<_>>(), ["2021-10-04", "2021-10-11"]);
+    assert_eq!(photos.by_week.iter().map(|w| w.week.to_string()).collect::<Vec<_>>(), ["2021-10-04", "2021-10-11"]);
     assert!(photos.by_week[0].quiet_hours > 0 && photos.by_week[1].quiet_hours == 0, "{:?}", photos.by_week);
 }
 
