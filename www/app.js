@@ -21,6 +21,7 @@ let report = null; // the last report (without interval lists)
 let openApp = null; // bundle ID shown in the app view, if any
 let charts = null; // the chart module, loaded on first use
 let renders = 0; // counts reports received, so that a stale rendering stops
+let trendBuilds = 0; // counts builds of the weekly table, so that a stale one stops
 let lastInputs = []; // the files of the last analysis, to keep them if the user asks later
 let comparison = null; // the last comparison shown, if any
 
@@ -60,13 +61,17 @@ const handlers = {
     // domains, the largest part, are parsed in a task of their own.
     byId('results').hidden = false;
     const parseDomains = () => { report.domains = JSON.parse(data.domains); };
+    const stale = () => rendering !== renders; // a newer report is being rendered
     for (const view of [renderFindings, renderOverview, renderApps, parseDomains, renderNetwork, renderCompanies, renderSources, prepareTrends, prepareCompare]) {
       await nextTask();
-      if (rendering !== renders) return; // a newer report is being rendered
+      if (stale()) return;
       const started = performance.now();
-      view();
-      // Named steps for `make bench-web`, which reports the longest.
+      // A view that may be large (the weekly table of years of exports) builds in slices,
+      // each in a task of its own; the time measured is the first slice's.
+      const rest = view(stale);
       performance.measure(view.name || 'view', { start: started });
+      await rest;
+      if (stale()) return;
     }
     if (openApp) showApp(openApp, { focus: false });
     if (main.dataset.state === 'working') byId('results').scrollIntoView({ block: 'start' });
@@ -513,7 +518,8 @@ function trendSeries() {
 const TRENDS_SHOWN = 6;
 
 /** Fills the series picker for a new report (the chart is drawn when the tab is shown). */
-function prepareTrends() {
+async function prepareTrends(stale = () => false) {
+  const build = ++trendBuilds; // a newer build (another report, another language) takes over
   const series = trendSeries();
   replace(byId('trend-pick'),
     h('option', { value: '' }, t('trends.busiest', { n: Math.min(TRENDS_SHOWN, series.length) })),
@@ -521,16 +527,28 @@ function prepareTrends() {
   const table = byId('weekly-table');
   const { weeks, uncovered } = fmt.weeksOf(report.period, report.coverage.gaps);
   replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, t('trends.col.series')), weeks.map((w) => h('th', { scope: 'col', className: 'num' }, t('trends.col.week', { week: w })))));
-  replace(table.tBodies[0], series.map((s) => {
+  replace(table.tBodies[0]);
+  if (!byId('view-trends').hidden) renderTrends();
+  // Years of weekly exports make tens of thousands of cells: a few rows per task, the
+  // first in a task after the header's.
+  let sliceStarted = -Infinity;
+  for (const s of series) {
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await nextTask();
+      if (stale() || build !== trendBuilds) return;
+      sliceStarted = performance.now();
+    }
     const byWeek = new Map(s.weeks.map((w) => [w.week, w]));
-    return h('tr', {}, h('th', { scope: 'row', translate: false }, s.name), weeks.map((w) => {
+    table.tBodies[0].append(h('tr', {}, h('th', { scope: 'row', translate: false }, s.name), weeks.map((w) => {
       const week = byWeek.get(w);
       const text = uncovered.has(w) ? t('chart.no-data') : week ? t('trends.cell', { n: fmt.count(week.intervals), quiet: fmt.count(week.quiet_hours) }) : '0';
       return h('td', { className: 'num' }, text);
-    }));
-  }));
-  if (!byId('view-trends').hidden) renderTrends();
+    })));
+  }
 }
+
+/** Work on the main thread is cut into slices of about this many milliseconds. */
+const SLICE_MS = 15;
 
 async function renderTrends() {
   if (!report) return;
