@@ -58,20 +58,19 @@ pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, q
     for app in apps {
         let app = app.borrow();
         for category in &app.access {
-            for &[begin_ms, end_ms, begin_offset, end_offset] in &category.timeline {
-                let local = |ms, offset: i64| Timestamp::from_parts(ms, offset as i16).map(Timestamp::to_rfc3339).unwrap_or_default();
-                let begin = Timestamp::from_parts(begin_ms, begin_offset as i16);
-                let quiet = begin.is_some_and(|begin| quiet_hours.contains(begin.local_minute_of_day()));
+            for interval in &category.timeline {
+                let (begin, end) = (interval.begin, interval.end);
+                let utc = |t: Timestamp| Timestamp::from_parts(t.utc_ms(), 0).map(Timestamp::to_rfc3339).unwrap_or_default();
                 table.row([
                     text(&app.bundle_id),
                     text(&app.name),
                     text(&category.category),
-                    local(begin_ms, begin_offset),
-                    local(end_ms, end_offset),
-                    local(begin_ms, 0),
-                    local(end_ms, 0),
-                    seconds((end_ms - begin_ms) as f64 / 1000.0),
-                    quiet.to_string(),
+                    begin.to_rfc3339(),
+                    end.to_rfc3339(),
+                    utc(begin),
+                    utc(end),
+                    seconds(interval.seconds()),
+                    quiet_hours.contains(begin.local_minute_of_day()).to_string(),
                 ]);
             }
         }

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::history::HashMap;
 use crate::options::Options;
-use crate::report::{AppSummary, CategorySummary, Evidence, Finding};
+use crate::report::{AppSummary, CategorySummary, Evidence, Finding, Interval};
 use crate::time::Timestamp;
 
 /// How many intervals a finding cites.
@@ -43,24 +43,6 @@ pub fn find(apps: &[AppSummary], days: u64, options: &Options) -> Vec<Finding> {
 pub const RULES: [&str; 5] =
     ["quiet_hours_access", "long_access", "frequent_access", "flagged_domains", "third_party_trackers"];
 
-/// One interval of a timeline entry `[begin ms, end ms, begin offset, end offset]`.
-struct Interval {
-    begin: Timestamp,
-    end: Timestamp,
-}
-
-impl Interval {
-    fn of(entry: &[i64; 4]) -> Interval {
-        // Timeline offsets come from parsed timestamps, so they are always valid.
-        let at = |ms: i64, offset: i64| Timestamp::from_parts(ms, offset as i16).expect("a valid offset");
-        Interval { begin: at(entry[0], entry[2]), end: at(entry[1], entry[3]) }
-    }
-
-    fn seconds(&self) -> f64 {
-        (self.end.utc_ms() - self.begin.utc_ms()) as f64 / 1000.0
-    }
-}
-
 /// `quiet_hours_access`: an app × category with at least `quiet_hours_min` intervals that
 /// began in the quiet-hours window. Count: those intervals.
 fn quiet_hours_access(
@@ -77,7 +59,7 @@ fn quiet_hours_access(
     let intervals: Vec<Interval> = category
         .timeline
         .iter()
-        .map(Interval::of)
+        .copied()
         .filter(|interval| quiet.contains(interval.begin.local_minute_of_day()))
         .collect();
     let mut nights: Vec<i64> = intervals.iter().map(|i| quiet_night(i.begin, quiet.start_minute())).collect();
@@ -129,7 +111,7 @@ fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, opti
         return None;
     }
     let intervals: Vec<Interval> =
-        category.timeline.iter().map(Interval::of).filter(|interval| interval.seconds() >= limit).collect();
+        category.timeline.iter().copied().filter(|interval| interval.seconds() >= limit).collect();
     let count = intervals.len() as u64;
     let context = peers.context(&category.category, Measure::Longest, category.max_seconds);
     let name = &category.category;
@@ -189,7 +171,7 @@ fn frequent_access(
     params.insert("days".into(), json!(days));
     params.insert("busiest_day".into(), json!(busiest.date));
     params.insert("busiest_day_intervals".into(), json!(busiest.intervals));
-    let intervals = category.timeline.iter().map(Interval::of).collect();
+    let intervals = category.timeline.clone();
     Some(finding("frequent_access", app, Some(name), category.intervals, params, intervals, text))
 }
 

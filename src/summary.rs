@@ -10,7 +10,7 @@ use crate::history::HashMap;
 use crate::history::{FileIndex, History, Name, Names, NetworkRecord, Origin};
 use crate::options::{LocalRange, Options};
 use crate::report::{
-    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, LocalDate, Ownership, WebsiteSummary,
+    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Interval, LocalDate, Ownership, WebsiteSummary,
     WeekCount,
 };
 use crate::time::Timestamp;
@@ -20,7 +20,7 @@ use crate::time::Timestamp;
 struct CategoryRecords {
     /// The intervals, already as the report's timeline entries (in no order until sorted):
     /// sized exactly, because there is one per interval and the report keeps them.
-    timeline: Vec<[i64; 4]>,
+    timeline: Vec<Interval>,
     out_of_process: u64,
     open: Vec<Timestamp>,
     orphan_ends: Vec<Timestamp>,
@@ -162,7 +162,7 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
                     let (begin, end, picker) = (begin.time, end.time, begin.out_of_process || end.out_of_process);
                     records.span.saw(begin);
                     records.span.saw(end);
-                    records.timeline.push([begin.utc_ms(), end.utc_ms(), i64::from(begin.offset_minutes()), i64::from(end.offset_minutes())]);
+                    records.timeline.push(Interval { begin, end });
                     records.out_of_process += u64::from(picker);
                 }
             }
@@ -200,10 +200,7 @@ fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n
 
 fn category_summary(category: &str, mut records: CategoryRecords, options: &Options) -> CategorySummary {
     // In order of begin, then end (as timestamps: instant, then offset).
-    let packed = |ms: i64, offset: i64| (ms << 12) + offset;
-    records.timeline.sort_unstable_by_key(|&[begin, end, begin_offset, end_offset]| {
-        (packed(begin, begin_offset), packed(end, end_offset))
-    });
+    records.timeline.sort_unstable();
     records.open.sort_unstable();
     records.orphan_ends.sort_unstable();
     records.events.sort_unstable();
@@ -211,11 +208,10 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
     // Intervals are sorted by begin, so days arrive in runs (in order, but for offset changes).
     let mut by_day: Vec<DayRun> = Vec::new();
     let (mut total_ms, mut max_ms, mut quiet_hours) = (0i64, 0i64, 0u64);
-    for &[begin_ms, end_ms, begin_offset, _] in &records.timeline {
-        let duration = end_ms - begin_ms;
+    for &Interval { begin, end } in &records.timeline {
+        let duration = end.utc_ms() - begin.utc_ms();
         total_ms = total_ms.saturating_add(duration);
         max_ms = max_ms.max(duration);
-        let begin = Timestamp::from_parts(begin_ms, begin_offset as i16).expect("taken from a timestamp");
         let (minute, day) = (begin.local_minute_of_day(), begin.local_day());
         let quiet = u64::from(options.quiet_hours.contains(minute));
         quiet_hours += quiet;
