@@ -56,6 +56,10 @@ test('weekly exports read as one history: files, gaps and weekly trends as the C
 
   await page.click('#tab-trends');
   await page.waitForSelector('#weekly canvas');
+  // The table, the chart's alternative, is built when it is opened.
+  assert.equal(await page.$$eval('#weekly-table tbody tr', (rows) => rows.length), 0);
+  await page.click('#view-trends details.alternative summary');
+  await page.waitForSelector('#weekly-table[data-built]');
   const table = await page.$$eval('#weekly-table tbody tr', (rows) => rows.map((tr) => [tr.cells[0].textContent, [...tr.cells].slice(1).map((c) => c.textContent)]));
   const weeks = await page.$$eval('#weekly-table thead th', (ths) => ths.slice(1).map((th) => th.textContent.replace('Week of ', '')));
   const series = expected.apps.flatMap((a) => a.access.filter((c) => c.intervals > 0));
