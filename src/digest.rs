@@ -1,17 +1,19 @@
-//! Lines digested ahead of the history: decoded by the fast reader, with their timestamps
+//! Lines digested ahead of the history: decoded by the template reader, with their timestamps
 //! and identifier parsed, and their strings kept as offsets into the text rather than
 //! borrowed, so that digesting can run on another thread and one buffer of digests serves
 //! every chunk.
 //!
-//! Only what the fast reader takes (access and network records in plain shapes: nearly
-//! every line of an export) is digested, and only when its timestamps parse; any other line
-//! is [`Content::Other`], and the reader decodes it as it comes, as it would without digests.
+//! Only lines in iOS's exact layouts (nearly every line of an export; see
+//! [`crate::decode::template`]) are digested, and only when their timestamps parse; any
+//! other line is [`Content::Other`], and the reader decodes it as it comes, as it would
+//! without digests.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
-use crate::decode::fast;
+use crate::decode::template::{self, AccessLayout, Layout, NetworkLayout};
 use crate::lines::MAX_LINE;
-use crate::record::{Access, AccessKind, Line, Network};
+use crate::record::{Access, AccessKind, Network};
 use crate::time::Timestamp;
 use crate::uuid::{parse_uuid, Uuid};
 
@@ -28,16 +30,9 @@ pub struct Span {
 const MAX_BATCH_START: usize = 1 << 30;
 
 impl Span {
-    /// Where `part`, a slice of `text`, lies in it; `None` when it is not a slice of it.
-    fn of(text: &str, part: &str) -> Option<Span> {
-        if part.is_empty() {
-            // Wherever an empty string points (the fast reader gives a literal `""` for an
-            // absent key), the empty span at 0 says the same, on a character boundary.
-            return Some(Span { start: 0, end: 0 });
-        }
-        let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-        let end = start + part.len();
-        (end <= text.len()).then_some(Span { start: u32::try_from(start).ok()?, end: u32::try_from(end).ok()? })
+    /// `range` of the line that starts at `at`.
+    fn of(at: usize, range: &Range<usize>) -> Option<Span> {
+        Some(Span { start: u32::try_from(at + range.start).ok()?, end: u32::try_from(at + range.end).ok()? })
     }
 
     /// The string in `text`, the text digested.
@@ -84,22 +79,24 @@ pub struct AccessDigest {
 }
 
 impl AccessDigest {
-    fn of(text: &str, access: &Access<'_>) -> Option<AccessDigest> {
-        let span = |part: &Cow<'_, str>| if let Cow::Borrowed(part) = part { Span::of(text, part) } else { None };
+    /// Digests the access line `text[at..]` laid out as `layout` says.
+    fn of(text: &str, at: usize, layout: &AccessLayout) -> Option<AccessDigest> {
+        let span = |range: &Range<usize>| Span::of(at, range);
+        let identifier = &text[at + layout.identifier.start..at + layout.identifier.end];
         Some(AccessDigest {
-            accessor: span(&access.accessor)?,
-            category: span(&access.category)?,
-            identifier: span(&access.identifier)?,
-            time_stamp: span(&access.time_stamp)?,
-            broadcaster: match &access.broadcaster {
+            accessor: span(&layout.accessor)?,
+            category: span(&layout.category)?,
+            identifier: span(&layout.identifier)?,
+            time_stamp: span(&layout.time_stamp)?,
+            broadcaster: match &layout.broadcaster {
                 Some(broadcaster) => Some(span(broadcaster)?),
                 None => None,
             },
-            access_count: access.access_count,
-            kind: access.kind,
-            out_of_process: access.out_of_process,
-            uuid: parse_uuid(access.identifier.as_bytes()),
-            time: Timestamp::parse(&access.time_stamp)?,
+            access_count: layout.access_count,
+            kind: layout.kind,
+            out_of_process: layout.out_of_process,
+            uuid: parse_uuid(identifier.as_bytes()),
+            time: Timestamp::parse(&text[at + layout.time_stamp.start..at + layout.time_stamp.end])?,
         })
     }
 
@@ -130,9 +127,8 @@ pub struct NetworkDigest {
     time_stamp: Span,
     domain_type: u64,
     hits: u64,
-    domain_classification: Option<u64>,
-    context_verification_type: Option<u64>,
-    typed: bool,
+    domain_classification: u64,
+    context_verification_type: u64,
     /// The parsed `firstTimeStamp`.
     pub first: Timestamp,
     /// The parsed `timeStamp`.
@@ -140,23 +136,24 @@ pub struct NetworkDigest {
 }
 
 impl NetworkDigest {
-    fn of(text: &str, network: &Network<'_>) -> Option<NetworkDigest> {
-        let span = |part: &Cow<'_, str>| if let Cow::Borrowed(part) = part { Span::of(text, part) } else { None };
+    /// Digests the network line `text[at..]` laid out as `layout` says.
+    fn of(text: &str, at: usize, layout: &NetworkLayout) -> Option<NetworkDigest> {
+        let span = |range: &Range<usize>| Span::of(at, range);
+        let time = |range: &Range<usize>| Timestamp::parse(&text[at + range.start..at + range.end]);
         Some(NetworkDigest {
-            bundle_id: span(&network.bundle_id)?,
-            domain: span(&network.domain)?,
-            context: span(&network.context)?,
-            initiated_type: span(&network.initiated_type)?,
-            domain_owner: span(&network.domain_owner)?,
-            first_time_stamp: span(&network.first_time_stamp)?,
-            time_stamp: span(&network.time_stamp)?,
-            domain_type: network.domain_type,
-            hits: network.hits,
-            domain_classification: network.domain_classification,
-            context_verification_type: network.context_verification_type,
-            typed: network.typed,
-            first: Timestamp::parse(&network.first_time_stamp)?,
-            last: Timestamp::parse(&network.time_stamp)?,
+            bundle_id: span(&layout.bundle_id)?,
+            domain: span(&layout.domain)?,
+            context: span(&layout.context)?,
+            initiated_type: span(&layout.initiated_type)?,
+            domain_owner: span(&layout.domain_owner)?,
+            first_time_stamp: span(&layout.first_time_stamp)?,
+            time_stamp: span(&layout.time_stamp)?,
+            domain_type: layout.domain_type,
+            hits: layout.hits,
+            domain_classification: layout.domain_classification,
+            context_verification_type: layout.context_verification_type,
+            first: time(&layout.first_time_stamp)?,
+            last: time(&layout.time_stamp)?,
         })
     }
 
@@ -172,9 +169,9 @@ impl NetworkDigest {
             hits: self.hits,
             first_time_stamp: Cow::Borrowed(self.first_time_stamp.text(text)),
             time_stamp: Cow::Borrowed(self.time_stamp.text(text)),
-            domain_classification: self.domain_classification,
-            context_verification_type: self.context_verification_type,
-            typed: self.typed,
+            domain_classification: Some(self.domain_classification),
+            context_verification_type: Some(self.context_verification_type),
+            typed: true,
         }
     }
 }
@@ -184,7 +181,7 @@ impl NetworkDigest {
 /// point into, or `None` when it is not UTF-8 (every line is then [`Content::Other`]).
 pub fn digest_batch<'b>(batch: &'b [u8], lines: &mut Vec<DigestedLine>) -> Option<&'b str> {
     lines.clear();
-    let text = std::str::from_utf8(batch).ok();
+    let text = simdutf8::basic::from_utf8(batch).ok();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', batch) {
         let content = match text {
@@ -197,17 +194,18 @@ pub fn digest_batch<'b>(batch: &'b [u8], lines: &mut Vec<DigestedLine>) -> Optio
     text
 }
 
-/// Digests the line `text[start..end]`.
+/// Digests the line `text[start..end]`, if it is in one of iOS's exact layouts (lines in
+/// other shapes are rare enough to be read as they come).
 fn digest_line(text: &str, start: usize, end: usize) -> Content {
     let line = &text[start..end];
     let line = line.strip_suffix('\r').unwrap_or(line);
     if line.len() > MAX_LINE {
         return Content::Other;
     }
-    let digest = match fast::decode_text(line) {
-        Some(Line::Access(access)) => AccessDigest::of(text, &access).map(Content::Access),
-        Some(Line::Network(network)) => NetworkDigest::of(text, &network).map(Content::Network),
-        _ => None,
+    let digest = match template::layout(line) {
+        Some(Layout::Access(access)) => AccessDigest::of(text, start, &access).map(Content::Access),
+        Some(Layout::Network(network)) => NetworkDigest::of(text, start, &network).map(Content::Network),
+        None => None,
     };
     digest.unwrap_or(Content::Other)
 }
@@ -216,13 +214,22 @@ fn digest_line(text: &str, start: usize, end: usize) -> Content {
 mod tests {
     use super::*;
     use crate::decode::decode_line;
+    use crate::record::Line;
 
     #[test]
     fn digests_give_back_the_decoded_records_and_leave_the_rest_to_the_reader() {
         let access = r#"{"accessCount":0,"accessor":{"identifier":"com.例子.app","identifierType":"bundleID"},"broadcaster":{"identifier":"b","identifierType":"bundleID"},"category":"photos","identifier":"BE77C3FE-30F6-4205-AD33-A384C9DC9AE8","kind":"intervalBegin","timeStamp":"2025-02-11T13:34:34.775+01:00","type":"access"}"#;
-        // Not in the iOS layout (a space, keys reordered, no context): the general fast reader.
-        let network = r#"{ "type":"networkActivity","timeStamp":"2022-04-27T10:53:27.920-04:00","domain":"google.com","bundleID":"com.google.chrome.ios","hits":4}"#;
-        let others = ["", "{", r#"{"type":"other"}"#, r#"{"accessor":{"identifier":"a\"b","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"2025-02-11T13:34:34.775+01:00","type":"access"}"#, r#"{"accessor":{"identifier":"a","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"yesterday","type":"access"}"#];
+        let network = r#"{"timeStamp":"2022-04-27T10:53:27.920-04:00","initiatedType":"NonAppInitiated","context":"youtube.com","domain":"google.com","contextVerificationType":2,"type":"networkActivity","domainType":1,"firstTimeStamp":"2022-04-27T10:53:27.920-04:00","bundleID":"com.google.chrome.ios","domainOwner":"Google LLC","hits":4,"domainClassification":1}"#;
+        // Records off iOS's layouts (which the general fast reader takes), other lines, and
+        // a record whose time does not parse.
+        let others = [
+            r#"{ "type":"networkActivity","timeStamp":"2022-04-27T10:53:27.920-04:00","domain":"google.com","bundleID":"com.google.chrome.ios","hits":4}"#,
+            "",
+            "{",
+            r#"{"type":"other"}"#,
+            r#"{"accessor":{"identifier":"a\"b","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"2025-02-11T13:34:34.775+01:00","type":"access"}"#,
+            r#"{"accessor":{"identifier":"a","identifierType":"bundleID"},"category":"photos","identifier":"X","kind":"intervalEnd","timeStamp":"yesterday","type":"access"}"#,
+        ];
         let mut batch = format!("{access}\r\n{network}\n");
         for other in others {
             batch.push_str(other);
