@@ -31,7 +31,6 @@ mod compare;
 mod coverage;
 mod export;
 pub mod decode;
-#[cfg(not(target_arch = "wasm32"))]
 mod digest;
 mod directory;
 mod findings;

@@ -3,8 +3,9 @@
 
 use crate::beta1::{Beta1Block, BlockItem};
 use crate::decode::{decode_line, reference::quoted};
+use crate::digest::{digest_line, Content};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::digest::{Content, DigestedLine};
+use crate::digest::DigestedLine;
 use crate::history::{FileIndex, History, Origin};
 use crate::lines::{LineSplitter, Piece, MAX_LINE};
 #[cfg(not(target_arch = "wasm32"))]
@@ -169,26 +170,34 @@ impl FileReader {
         let mut start = 0;
         for digested in batch.lines {
             let piece = self.lines.whole_line(&batch.bytes[start..digested.end]);
-            start = digested.end + 1;
-            match (piece, &digested.content, batch.text) {
+            match (piece, batch.text) {
                 // A record's line is not blank nor `{`, so all `line` would do first is
                 // this, unless it is in a beta-1 block (which the block reads).
-                (Piece::Line(line, _), Content::Access(access), Some(text)) if self.block.is_none() => {
+                (Piece::Line(line, _), Some(text)) if self.block.is_none() && !matches!(digested.content, Content::Other) => {
                     self.line_count = line;
                     self.after_end_of_section = false;
-                    let record = access.access(text);
-                    self.access_evidence(&record);
-                    self.add_access(&record, access.uuid, access.time, line, history);
+                    self.digested(&digested.content, &text[start..digested.end], line, history);
                 }
-                (Piece::Line(line, _), Content::Network(network), Some(text)) if self.block.is_none() => {
-                    self.line_count = line;
-                    self.after_end_of_section = false;
-                    let record = network.network(text);
-                    self.network_evidence(&record);
-                    self.add_network(&record, network.first, network.last, history);
-                }
-                (piece, _, _) => self.piece(piece, history),
+                (piece, _) => self.piece(piece, history),
             }
+            start = digested.end + 1;
+        }
+    }
+
+    /// Records the line `text`, digested as `content` (not [`Content::Other`]).
+    fn digested(&mut self, content: &Content, text: &str, line: u64, history: &mut History) {
+        match content {
+            Content::Access(layout, time) => {
+                let access = layout.borrowed(text);
+                self.access_evidence(&access);
+                self.add_access(&access, layout.uuid, *time, line, history);
+            }
+            Content::Network(layout, first, last) => {
+                let network = layout.borrowed(text);
+                self.network_evidence(&network);
+                self.add_network(&network, *first, *last, history);
+            }
+            Content::Other => unreachable!("only records are digested"),
         }
     }
 
@@ -292,6 +301,14 @@ impl FileReader {
         if may_open_block && trimmed == b"{" {
             self.open_block(line, bytes, history);
             return;
+        }
+        // Lines in iOS's layouts, nearly all, are read from their layout.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let content = digest_line(text);
+            if !matches!(content, Content::Other) {
+                self.digested(&content, text, line, history);
+                return;
+            }
         }
         match decode_line(bytes) {
             Ok(Line::Unknown) if may_open_block => self.open_block(line, bytes, history),
