@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::record::{Access, AccessKind, Event, Network};
 use crate::time::Timestamp;
+use crate::uuid::{parse_uuid, Uuid};
 
 /// The hash map of every table here: std's map with foldhash, secretly seeded.
 pub type HashMap<K, V> = std::collections::HashMap<K, V, crate::hashing::RandomState>;
@@ -42,6 +43,9 @@ impl Default for Names {
 
 impl Names {
     /// The name of `text`, adding it if it is new.
+    // Inlined, with the look-up in the index apart: most calls find the name in `recent`,
+    // and the call itself (saving and restoring registers) was a third of their cost.
+    #[inline]
     pub fn intern(&mut self, text: &str) -> Name {
         let last = text.as_bytes().last().copied().unwrap_or(0);
         let slot = (text.len() * 7 + usize::from(last)) % RECENT_SLOTS;
@@ -49,6 +53,12 @@ impl Names {
         if self.texts.get(recent as usize).is_some_and(|known| **known == *text) {
             return recent;
         }
+        self.look_up(text, slot)
+    }
+
+    /// The name of `text` from the index, adding it if it is new; remembered in `slot`.
+    #[inline(never)]
+    fn look_up(&mut self, text: &str, slot: usize) -> Name {
         let name = match self.index.get(text) {
             Some(&name) => name,
             None => {
@@ -217,15 +227,17 @@ impl AccessTable {
 
 }
 
-/// The slot of `identifier` and its index, added empty if the identifier is new.
+/// The slot of `identifier` (whose UUID is `uuid`) and its index, added empty if the
+/// identifier is new.
 fn slot<'t>(
     index: &mut ByIdentifier<SlotIndex>,
     slots: &'t mut Vec<AccessSlot>,
     identifier: &str,
+    uuid: Option<Uuid>,
     names: &mut Names,
 ) -> (SlotIndex, &'t mut AccessSlot) {
     let next = slots.len() as SlotIndex;
-    let at = *index.slot_or(identifier, names, next);
+    let at = *index.slot_or(identifier, uuid, names, next);
     if at == next {
         slots.push(AccessSlot::default());
     }
@@ -352,9 +364,7 @@ impl<T: Copy + Eq + std::hash::Hash> Numbered<T> {
 
 /// Records keyed by an access identifier: Apple's upper-case UUIDs as numbers, others as text.
 pub struct ByIdentifier<V> {
-    /// By the UUID's high and low 64 bits: with a `u128` key, aligned to 16 bytes, an
-    /// entry of the access index would take 32 bytes, not 24.
-    uuids: HashMap<(u64, u64), V>,
+    uuids: HashMap<Uuid, V>,
     texts: HashMap<Name, V>,
 }
 
@@ -365,10 +375,12 @@ impl<V> Default for ByIdentifier<V> {
 }
 
 impl<V> ByIdentifier<V> {
-    /// The value stored for `identifier`, set to `new` if there is none.
-    fn slot_or(&mut self, identifier: &str, names: &mut Names, new: V) -> &mut V {
-        match parse_uuid(identifier.as_bytes()) {
-            Some(uuid) => self.uuids.entry(((uuid >> 64) as u64, uuid as u64)).or_insert(new),
+    /// The value stored for `identifier`, set to `new` if there is none; `uuid` is
+    /// [`parse_uuid`] of `identifier`.
+    fn slot_or(&mut self, identifier: &str, uuid: Option<Uuid>, names: &mut Names, new: V) -> &mut V {
+        debug_assert_eq!(uuid, parse_uuid(identifier.as_bytes()));
+        match uuid {
+            Some(uuid) => self.uuids.entry(uuid).or_insert(new),
             None => self.texts.entry(names.intern(identifier)).or_insert(new),
         }
     }
@@ -418,8 +430,9 @@ impl History {
         self.reserve_network = (bytes / 1220).min(1 << 20) as usize;
     }
 
-    /// Adds one access record whose `timeStamp` parsed as `time`.
-    pub fn add_access(&mut self, access: &Access<'_>, time: Timestamp, origin: Origin) {
+    /// Adds one access record whose `timeStamp` parsed as `time` and whose `identifier`
+    /// parsed as `uuid` ([`parse_uuid`]: the caller parses, so that it can be done ahead).
+    pub fn add_access(&mut self, access: &Access<'_>, uuid: Option<Uuid>, time: Timestamp, origin: Origin) {
         if self.reserve > 0 {
             // Best effort: a failed reservation only means the table grows step by step.
             let _ = self.access.index.uuids.try_reserve(std::mem::take(&mut self.reserve));
@@ -429,7 +442,7 @@ impl History {
         }
         let names = &mut self.names;
         let AccessTable { index, slots, unusual } = &mut self.access;
-        let (key, slot) = slot(index, slots, &access.identifier, names);
+        let (key, slot) = slot(index, slots, &access.identifier, uuid, names);
         let new = AccessContent {
             app: &access.accessor,
             category: &access.category,
@@ -486,7 +499,7 @@ impl History {
     /// Adds one beta access event whose time parsed as `time`.
     pub fn add_event(&mut self, event: &Event<'_>, time: Timestamp, origin: Origin) {
         let names = &mut self.names;
-        let slot = self.events.slot_or(&event.identifier, names, None);
+        let slot = self.events.slot_or(&event.identifier, parse_uuid(event.identifier.as_bytes()), names, None);
         // Copies are ordered by instant, then app, category and offset (all as text).
         let key = (time.utc_ms(), event.accessor.as_ref(), event.category.as_ref(), time.offset_minutes());
         if let Some(kept) = slot {
@@ -594,54 +607,6 @@ impl<'t> AccessContent<'t> {
     }
 }
 
-/// Parses `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` with upper-case hex digits only, so that
-/// the number stands for exactly one spelling. It runs once per access line, so the digits
-/// are read eight at a time.
-fn parse_uuid(text: &[u8]) -> Option<u128> {
-    let text: &[u8; 36] = text.try_into().ok()?;
-    if [text[8], text[13], text[18], text[23]] != [b'-'; 4] {
-        return None;
-    }
-    let group = |parts: [&[u8]; 2]| {
-        let mut bytes = [0u8; 8];
-        bytes[..parts[0].len()].copy_from_slice(parts[0]);
-        bytes[parts[0].len()..].copy_from_slice(parts[1]);
-        hex8(u64::from_be_bytes(bytes))
-    };
-    let groups = [
-        group([&text[0..8], &[]])?,
-        group([&text[9..13], &text[14..18]])?,
-        group([&text[19..23], &text[24..28]])?,
-        group([&text[28..36], &[]])?,
-    ];
-    Some(groups.iter().fold(0u128, |value, &group| (value << 32) | u128::from(group)))
-}
-
-/// Eight upper-case hex digits, the first in the highest byte of `word`, as a number.
-fn hex8(word: u64) -> Option<u32> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const fn each(byte: u8) -> u64 {
-        0x0101_0101_0101_0101 * byte as u64
-    }
-    if word & HIGH != 0 {
-        return None;
-    }
-    // Every byte is below 0x80, so adding 0x80 - n sets a byte's high bit exactly when the
-    // byte is at least n, and never carries into the next byte.
-    let at_least = |n: u8| word.wrapping_add(each(0x80 - n)) & HIGH;
-    let digit = at_least(b'0') & !at_least(b'9' + 1);
-    let letter = at_least(b'A') & !at_least(b'F' + 1);
-    if digit | letter != HIGH {
-        return None;
-    }
-    // The low four bits are the value of '0'..='9', and the value minus 9 of 'A'..='F'.
-    let nibbles = (word & each(0x0F)) + (letter >> 7) * 9;
-    // Pack the eight nibbles (one per byte) into 32 bits: pairs into bytes, then bytes.
-    let bytes = (nibbles | nibbles >> 4) & 0x00FF_00FF_00FF_00FF;
-    let halves = (bytes | bytes >> 8) & 0x0000_FFFF_0000_FFFF;
-    Some(((halves | halves >> 16) & 0xFFFF_FFFF) as u32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,7 +614,7 @@ mod tests {
     #[test]
     fn an_access_slot_stays_small() {
         // One per access identifier of a year of exports: the size is a memory budget.
-        assert_eq!(std::mem::size_of::<AccessSlot>() + std::mem::size_of::<((u64, u64), SlotIndex)>(), 56);
+        assert_eq!(std::mem::size_of::<AccessSlot>() + std::mem::size_of::<(Uuid, SlotIndex)>(), 56);
         // One per distinct network record.
         assert_eq!(std::mem::size_of::<NetworkRecord>(), 56);
         assert_eq!(std::mem::size_of::<Files>(), 2 * std::mem::size_of::<usize>());
@@ -661,7 +626,8 @@ mod tests {
             r#"{{{extra}"accessor":{{"identifier":"{app}","identifierType":"bundleID"}},"category":"photos","identifier":"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA","kind":"{kind}","timeStamp":"{time}","type":"access"}}"#
         );
         let Ok(crate::record::Line::Access(access)) = crate::decode::decode_line(text.as_bytes()) else { panic!("{text}") };
-        history.add_access(&access, Timestamp::parse(&access.time_stamp).unwrap(), Origin { file: 0, line });
+        let uuid = parse_uuid(access.identifier.as_bytes());
+        history.add_access(&access, uuid, Timestamp::parse(&access.time_stamp).unwrap(), Origin { file: 0, line });
     }
 
     #[test]
@@ -683,46 +649,5 @@ mod tests {
         assert_eq!((history.names.text(end.app), end.out_of_process, pair.end_origin.line), ("com.a", true, 3));
         assert!(history.access.unusual.is_empty());
         assert_eq!((history.access.records(), history.duplicates), (2, 1));
-    }
-
-    #[test]
-    fn only_upper_case_uuids_become_numbers() {
-        assert!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA").is_some());
-        assert!(parse_uuid(b"6af95c77-3a05-41d5-9f32-f0f0c12ce8fa").is_none());
-        assert!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8F").is_none());
-        assert!(parse_uuid(b"6AF95C77+3A05-41D5-9F32-F0F0C12CE8FA").is_none());
-        assert_eq!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA"), Some(0x6AF95C77_3A05_41D5_9F32_F0F0C12CE8FA));
-    }
-
-    /// The byte-by-byte definition that `parse_uuid` computes eight digits at a time.
-    fn parse_uuid_bytewise(text: &[u8]) -> Option<u128> {
-        if text.len() != 36 {
-            return None;
-        }
-        let mut value: u128 = 0;
-        for (position, &byte) in text.iter().enumerate() {
-            let dash = matches!(position, 8 | 13 | 18 | 23);
-            let digit = match byte {
-                b'-' if dash => continue,
-                b'0'..=b'9' if !dash => byte - b'0',
-                b'A'..=b'F' if !dash => byte - b'A' + 10,
-                _ => return None,
-            };
-            value = (value << 4) | u128::from(digit);
-        }
-        Some(value)
-    }
-
-    #[test]
-    fn uuid_parsing_agrees_with_the_bytewise_definition_on_every_byte_at_every_position() {
-        for valid in [b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA", b"00000000-0000-0000-0000-000000000000", b"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", b"01234567-89AB-CDEF-0123-456789ABCDEF"] {
-            for position in 0..36 {
-                for byte in 0..=255u8 {
-                    let mut text = *valid;
-                    text[position] = byte;
-                    assert_eq!(parse_uuid(&text), parse_uuid_bytewise(&text), "{}", String::from_utf8_lossy(&text));
-                }
-            }
-        }
     }
 }

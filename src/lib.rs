@@ -31,6 +31,7 @@ mod compare;
 mod coverage;
 mod export;
 pub mod decode;
+mod digest;
 mod directory;
 mod findings;
 mod hashing;
@@ -38,12 +39,15 @@ mod history;
 mod identities;
 mod lines;
 mod options;
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
 mod reader;
 pub mod record;
 mod report;
 mod summary;
 pub mod synthetic;
 mod time;
+mod uuid;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

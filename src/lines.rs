@@ -52,6 +52,20 @@ impl LineSplitter {
         self.take_tail(chunk);
     }
 
+    /// Numbers a whole line that the caller split off the input itself, between two
+    /// [`feed`](LineSplitter::feed)s that left no unfinished line: the piece `feed` would
+    /// have handed out for it.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn whole_line<'l>(&mut self, line: &'l [u8]) -> Piece<'l> {
+        debug_assert!(self.carry.is_empty() && self.dropped == 0);
+        self.line += 1;
+        if line.len() > MAX_LINE {
+            Piece::TooLong(self.line, line.len() as u64)
+        } else {
+            Piece::Line(self.line, line)
+        }
+    }
+
     /// Hands out the last line when the input does not end with a newline.
     pub fn finish(&mut self, on_line: impl FnMut(Piece<'_>)) {
         if !self.carry.is_empty() || self.dropped > 0 {

@@ -2,17 +2,20 @@
 //! evidence for which format generation the file is.
 
 use crate::beta1::{Beta1Block, BlockItem};
-use crate::decode::{decode_line, reference::quoted, DecodeError};
+use crate::decode::{decode_line, reference::quoted};
+use crate::digest::{digest_line, Content};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::digest::DigestedLine;
 use crate::history::{FileIndex, History, Origin};
 use crate::lines::{LineSplitter, Piece, MAX_LINE};
-use crate::record::{Line, Marker};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::parallel::{digest_on_two_threads, Batch};
+use crate::record::{Access, Line, Marker, Network};
 use crate::report::{Diagnostic, FileSummary, Generation};
 use crate::time::Timestamp;
+use crate::uuid::{parse_uuid, Uuid};
 
-/// A line decoded ahead of time by another thread (see [`FileReader::feed`]).
-type Decoded<'a> = Result<Line<'a>, DecodeError>;
-
-/// Chunks at least this large are decoded on two threads (not in WebAssembly).
+/// Chunks at least this large are read on two threads (not in WebAssembly).
 #[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_CHUNK: usize = 256 << 10;
 
@@ -61,6 +64,9 @@ pub struct FileReader {
     index: FileIndex,
     name: String,
     lines: LineSplitter,
+    /// Buffers for lines digested on two threads, kept from chunk to chunk.
+    #[cfg(not(target_arch = "wasm32"))]
+    digests: Vec<Vec<DigestedLine>>,
     block: Option<(u64, Beta1Block)>,
     after_end_of_section: bool,
     evidence: Evidence,
@@ -97,6 +103,8 @@ impl FileReader {
             index,
             name: name.to_owned(),
             lines: LineSplitter::default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            digests: Vec::new(),
             block: None,
             after_end_of_section: false,
             evidence: Evidence::default(),
@@ -126,61 +134,71 @@ impl FileReader {
             self.feed_on_two_threads(chunk, history);
             return;
         }
-        self.feed_lines(chunk, history, &mut std::iter::empty());
+        self.feed_lines(chunk, history);
     }
 
-    /// Reads `chunk`'s lines; `decoded` holds the decoding of each complete line when it was
-    /// done ahead of time (or nothing, when it was not). Decoded lines are lent, not moved:
-    /// a line is a few hundred bytes, and copying each one from step to step cost more than
-    /// a tenth of this thread's work.
-    fn feed_lines<'a, 'd>(
-        &mut self,
-        chunk: &'a [u8],
-        history: &mut History,
-        decoded: &mut dyn Iterator<Item = &'d Decoded<'a>>,
-    ) where
-        'a: 'd,
-    {
+    fn feed_lines(&mut self, chunk: &[u8], history: &mut History) {
         let mut lines = std::mem::take(&mut self.lines);
-        lines.feed(chunk, |piece| {
-            let ahead = decoded.next();
-            self.piece(piece, history, ahead)
-        });
+        lines.feed(chunk, |piece| self.piece(piece, history));
         self.lines = lines;
     }
 
-    /// Decoding is pure, so while this thread reads the first third of the chunk, another
-    /// decodes the lines of the rest; then this thread reads the rest, with its lines decoded.
-    /// Everything else stays in order on this thread, so the result is the one-thread result.
+    /// Reads the whole lines of `chunk` on two threads (see [`crate::parallel`]); the first
+    /// line, which may end one begun in the last chunk, and the unfinished last one go
+    /// through the line splitter as usual.
     #[cfg(not(target_arch = "wasm32"))]
     fn feed_on_two_threads(&mut self, chunk: &[u8], history: &mut History) {
-        let third = chunk.len() / 3;
-        let Some(cut) = memchr::memchr(b'\n', &chunk[third..]).map(|at| third + at + 1) else {
-            self.feed_lines(chunk, history, &mut std::iter::empty());
+        let (Some(first), Some(last)) = (memchr::memchr(b'\n', chunk), memchr::memrchr(b'\n', chunk)) else {
+            self.feed_lines(chunk, history);
             return;
         };
-        let (head, rest) = chunk.split_at(cut);
-        let complete = memchr::memrchr(b'\n', rest).map_or(0, |at| at + 1);
-        let decoded = std::thread::scope(|scope| {
-            let worker = scope.spawn(|| {
-                // memchr finds the line ends many bytes at a time (a byte-by-byte split
-                // cost more than a quarter of this thread's work).
-                let complete = &rest[..complete];
-                // Lines are about 266 bytes long: room for all of them, rarely more.
-                let mut decoded = Vec::with_capacity(complete.len() / 200);
-                let mut start = 0;
-                for end in memchr::memchr_iter(b'\n', complete) {
-                    let line = &complete[start..end];
-                    decoded.push(decode_line(line.strip_suffix(b"\r").unwrap_or(line)));
-                    start = end + 1;
+        let (head, rest) = chunk.split_at(first + 1);
+        let (whole, tail) = rest.split_at(last - first);
+        self.feed_lines(head, history);
+        if !whole.is_empty() {
+            let mut digests = std::mem::take(&mut self.digests);
+            digest_on_two_threads(whole, &mut digests, |batch| self.batch(batch, history));
+            self.digests = digests;
+        }
+        self.feed_lines(tail, history);
+    }
+
+    /// Reads a digested batch of whole lines: its records go to the history as they are,
+    /// and any other line is read as it would be without the digest.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn batch(&mut self, batch: Batch<'_, '_>, history: &mut History) {
+        let mut start = 0;
+        for digested in batch.lines {
+            let piece = self.lines.whole_line(&batch.bytes[start..digested.end]);
+            match (piece, batch.text) {
+                // A record's line is not blank nor `{`, so all `line` would do first is
+                // this, unless it is in a beta-1 block (which the block reads).
+                (Piece::Line(line, _), Some(text)) if self.block.is_none() && !matches!(digested.content, Content::Other) => {
+                    self.line_count = line;
+                    self.after_end_of_section = false;
+                    self.digested(&digested.content, &text[start..digested.end], line, history);
                 }
-                decoded
-            });
-            self.feed_lines(head, history, &mut std::iter::empty());
-            worker.join().expect("decoding does not panic")
-        });
-        // `head` ends with a newline, so the lines of `rest` arrive one for one.
-        self.feed_lines(rest, history, &mut decoded.iter());
+                (piece, _) => self.piece(piece, history),
+            }
+            start = digested.end + 1;
+        }
+    }
+
+    /// Records the line `text`, digested as `content` (not [`Content::Other`]).
+    fn digested(&mut self, content: &Content, text: &str, line: u64, history: &mut History) {
+        match content {
+            Content::Access(layout, time) => {
+                let access = layout.borrowed(text);
+                self.access_evidence(&access);
+                self.add_access(&access, layout.uuid, *time, line, history);
+            }
+            Content::Network(layout, first, last) => {
+                let network = layout.borrowed(text);
+                self.network_evidence(&network);
+                self.add_network(&network, *first, *last, history);
+            }
+            Content::Other => unreachable!("only records are digested"),
+        }
     }
 
     /// Records read so far, for progress reports.
@@ -191,7 +209,7 @@ impl FileReader {
     /// Ends the file.
     pub fn finish(mut self, history: &mut History) -> FinishedFile {
         let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(|piece| self.piece(piece, history, None));
+        lines.finish(|piece| self.piece(piece, history));
         if let Some((start, _)) = self.block.take() {
             self.skip(start, "the beta-1 network section never closes".into());
         }
@@ -247,7 +265,7 @@ impl FileReader {
         }
     }
 
-    fn piece<'a>(&mut self, piece: Piece<'a>, history: &mut History, decoded: Option<&Decoded<'a>>) {
+    fn piece(&mut self, piece: Piece<'_>, history: &mut History) {
         match piece {
             Piece::TooLong(line, length) => {
                 self.line_count = line;
@@ -255,12 +273,12 @@ impl FileReader {
             }
             Piece::Line(line, bytes) => {
                 self.line_count = line;
-                self.line(line, bytes, history, decoded);
+                self.line(line, bytes, history);
             }
         }
     }
 
-    fn line<'a>(&mut self, line: u64, mut bytes: &'a [u8], history: &mut History, decoded: Option<&Decoded<'a>>) {
+    fn line(&mut self, line: u64, mut bytes: &[u8], history: &mut History) {
         if line == 1 {
             bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
         }
@@ -284,25 +302,25 @@ impl FileReader {
             self.open_block(line, bytes, history);
             return;
         }
-        let decoded_here;
-        let decoded = match decoded {
-            Some(decoded) => decoded,
-            None => {
-                decoded_here = decode_line(bytes);
-                &decoded_here
+        // Lines in iOS's layouts, nearly all, are read from their layout.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let content = digest_line(text);
+            if !matches!(content, Content::Other) {
+                self.digested(&content, text, line, history);
+                return;
             }
-        };
-        match decoded {
+        }
+        match decode_line(bytes) {
             Ok(Line::Unknown) if may_open_block => self.open_block(line, bytes, history),
-            Ok(record) => self.record(record, line, history),
-            Err(error) => self.skip(line, error.0.clone()),
+            Ok(record) => self.record(&record, line, history),
+            Err(error) => self.skip(line, error.0),
         }
     }
 
     fn open_block(&mut self, line: u64, bytes: &[u8], history: &mut History) {
         self.evidence.beta1_block = true;
         self.block = Some((line, Beta1Block::default()));
-        self.line(line, bytes, history, None);
+        self.line(line, bytes, history);
     }
 
     fn block_item(&mut self, item: BlockItem, history: &mut History) {
@@ -314,32 +332,22 @@ impl FileReader {
     }
 
     fn record(&mut self, record: &Line<'_>, line: u64, history: &mut History) {
-        let origin = Origin { file: self.index, line };
         match record {
             Line::Access(access) => {
-                self.evidence.typed_access = true;
-                self.evidence.access_count |= access.access_count.is_some();
+                self.access_evidence(access);
                 let Some(time) = self.time(line, "timeStamp", &access.time_stamp) else { return };
-                history.add_access(access, time, origin);
-                self.counted(time, time);
+                self.add_access(access, parse_uuid(access.identifier.as_bytes()), time, line, history);
             }
             Line::Network(network) => {
-                if network.typed {
-                    self.evidence.typed_network = true;
-                } else if !self.evidence.beta1_block {
-                    self.evidence.untyped_network = true;
-                }
-                self.evidence.ios15_2_network_keys |=
-                    network.domain_classification.is_some() || network.context_verification_type.is_some();
+                self.network_evidence(network);
                 let Some(last) = self.time(line, "timeStamp", &network.time_stamp) else { return };
                 let Some(first) = self.time(line, "firstTimeStamp", &network.first_time_stamp) else { return };
-                history.add_network(network, first, last, self.index);
-                self.counted(first.min(last), first.max(last));
+                self.add_network(network, first, last, history);
             }
             Line::Event(event) => {
                 self.evidence.events = true;
                 let Some(time) = self.time(line, "timestamp", &event.time_stamp) else { return };
-                history.add_event(event, time, origin);
+                history.add_event(event, time, Origin { file: self.index, line });
                 self.counted(time, time);
             }
             &Line::Marker(Marker::AccessMetadata { version }) => {
@@ -354,6 +362,33 @@ impl FileReader {
             }
             Line::Marker(Marker::Other) | Line::Unknown => self.unknown += 1,
         }
+    }
+
+    fn access_evidence(&mut self, access: &Access<'_>) {
+        self.evidence.typed_access = true;
+        self.evidence.access_count |= access.access_count.is_some();
+    }
+
+    fn network_evidence(&mut self, network: &Network<'_>) {
+        if network.typed {
+            self.evidence.typed_network = true;
+        } else if !self.evidence.beta1_block {
+            self.evidence.untyped_network = true;
+        }
+        self.evidence.ios15_2_network_keys |=
+            network.domain_classification.is_some() || network.context_verification_type.is_some();
+    }
+
+    /// Adds an access record whose time parsed as `time` and identifier as `uuid`.
+    fn add_access(&mut self, access: &Access<'_>, uuid: Option<Uuid>, time: Timestamp, line: u64, history: &mut History) {
+        history.add_access(access, uuid, time, Origin { file: self.index, line });
+        self.counted(time, time);
+    }
+
+    /// Adds a network record whose timestamps parsed as `first` and `last`.
+    fn add_network(&mut self, network: &Network<'_>, first: Timestamp, last: Timestamp, history: &mut History) {
+        history.add_network(network, first, last, self.index);
+        self.counted(first.min(last), first.max(last));
     }
 
     fn time(&mut self, line: u64, key: &str, text: &str) -> Option<Timestamp> {

@@ -82,8 +82,16 @@ fn large_chunks_read_on_two_threads_give_the_small_chunk_report() {
     let mut bytes = Vec::new();
     history.write_export(history.window(), &mut bytes).unwrap();
     let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-    // Damage spread over the file: bad JSON, CRLF, a blank line, an overlong line, a NUL.
-    for (at, damage) in [(10, b"{not json".to_vec()), (2000, vec![b'x'; (1 << 20) + 5]), (4000, b"\0".to_vec()), (6000, Vec::new())] {
+    // Damage spread over the file: bad JSON, CRLF, a blank line, an overlong line, a NUL,
+    // a byte that is not UTF-8 (its whole batch is then read line by line).
+    let damage = [
+        (10, b"{not json".to_vec()),
+        (2000, vec![b'x'; (1 << 20) + 5]),
+        (4000, b"\0".to_vec()),
+        (5000, b"{\"type\":\"access\",\"kind\":\"\xFF\"}".to_vec()),
+        (6000, Vec::new()),
+    ];
+    for (at, damage) in damage {
         lines.insert(at.min(lines.len()), damage);
     }
     lines[3000].push(b'\r');
@@ -95,5 +103,42 @@ fn large_chunks_read_on_two_threads_give_the_small_chunk_report() {
         let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
         let report = common::analyze_chunks([("big.ndjson", chunks)], &Options::default());
         assert_eq!(common::json(&report), expected, "chunks of {size} bytes");
+    }
+}
+
+#[test]
+fn fixtures_inside_large_chunks_read_on_two_threads_give_the_small_chunk_report() {
+    // Every fixture after 400 KiB of access lines in iOS's layout, so that its lines (beta
+    // markers, a beta-1 block, quirks) are read from digested batches, in large chunks.
+    let mut lead = Vec::new();
+    for i in 0..1600u32 {
+        for (kind, second) in [("intervalBegin", 10), ("intervalEnd", 40)] {
+            let line = format!(
+                r#"{{"accessCount":0,"accessor":{{"identifier":"com.example.app{}","identifierType":"bundleID"}},"category":"photos","identifier":"{i:08X}-3A05-41D5-9F32-F0F0C12CE8FA","kind":"{kind}","timeStamp":"2025-03-27T{:02}:{:02}:{second}.000+08:00","type":"access"}}"#,
+                i % 7,
+                (i / 60) % 24,
+                i % 60
+            );
+            lead.extend_from_slice(line.as_bytes());
+            lead.push(b'\n');
+        }
+    }
+    assert!(lead.len() > 400 << 10);
+    // Beta-1 network sections holding a line in iOS's network layout: read by the block
+    // (as one of an app's records, and as a stray object it reports).
+    let network = r#"{"timeStamp":"2021-06-21T17:03:07.000+08:00","initiatedType":"AppInitiated","context":"","domain":"a.example","contextVerificationType":0,"type":"networkActivity","domainType":2,"firstTimeStamp":"2021-06-21T15:47:32.000+08:00","bundleID":"com.tencent.xin","domainOwner":"","hits":3,"domainClassification":1}"#;
+    let block = format!("{{\"_marker\": \"<end-of-section>\"}}\n{{\n\"com.tencent.xin\" : [\n{network}\n]\n}}\n{network}\n{{\"_marker\": \"<end-of-section>\"}}\n{{\n{network}\n}}\n");
+    let mut fixtures = common::all_fixtures();
+    fixtures.push(("block.ndjson".into(), block.into_bytes()));
+    for (name, fixture) in fixtures {
+        let mut bytes = lead.clone();
+        bytes.extend_from_slice(&fixture);
+        let small: Vec<&[u8]> = bytes.chunks(4096).collect();
+        let expected = common::json(&common::analyze_chunks([(name.as_str(), small)], &Options::default()));
+        for size in [300 << 10, bytes.len()] {
+            let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+            let report = common::analyze_chunks([(name.as_str(), chunks)], &Options::default());
+            assert_eq!(common::json(&report), expected, "{name} after the lead, chunks of {size} bytes");
+        }
     }
 }

@@ -18,10 +18,15 @@ const MAX_SKIPPED_DIGITS: usize = 18;
 /// Decodes a typed `access` or `networkActivity` line, or returns `None` to decline.
 pub fn decode(line: &[u8]) -> Option<Line<'_>> {
     // Validating the line once lets every string be a slice of it.
-    let text = std::str::from_utf8(line).ok()?;
+    decode_text(std::str::from_utf8(line).ok()?)
+}
+
+/// [`decode`] of a line already known to be UTF-8.
+pub fn decode_text(text: &str) -> Option<Line<'_>> {
     if let Some(decoded) = super::template::decode(text) {
         return Some(decoded);
     }
+    let line = text.as_bytes();
     let mut cursor = Cursor { text, bytes: line, at: 0, quotes: Quotes::index(line)? };
     let fields = cursor.top_level_object()?;
     cursor.skip_whitespace();

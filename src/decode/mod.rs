@@ -9,7 +9,7 @@
 
 pub mod fast;
 pub mod reference;
-mod template;
+pub(crate) mod template;
 
 use std::fmt;
 
