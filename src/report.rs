@@ -385,7 +385,7 @@ pub struct AppNetwork {
 }
 
 /// One app × domain.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AppDomain {
     /// Lower-cased domain or IP literal.
     pub domain: String,
@@ -406,10 +406,11 @@ pub struct AppDomain {
     pub website_hits: u64,
     /// Websites (`context`) that made these connections.
     pub contexts: Vec<String>,
-    /// Earliest `firstTimeStamp`.
-    pub first: String,
+    /// Earliest `firstTimeStamp` (written as RFC 3339 in its own offset; formatted only when
+    /// written, as there is one per app × domain and a viewer shows few).
+    pub first: Timestamp,
     /// Latest `timeStamp`.
-    pub last: String,
+    pub last: Timestamp,
 }
 
 /// One domain across apps.

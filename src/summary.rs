@@ -622,9 +622,9 @@ impl NetworkSummaries {
                 app_initiated_hits: group.app_initiated_hits,
                 website_hits: group.website_hits,
                 contexts: sorted_texts(sites.iter().map(|&(_, site, _)| site).collect(), |&site| names.text(site)),
-                first: group.first.to_rfc3339(),
-                last: group.last.to_rfc3339(),
-                ..AppDomain::default()
+                first: group.first,
+                last: group.last,
+                party: "",
             });
         }
         for app_network in apps.values_mut() {

@@ -34,6 +34,13 @@ const OFFSET_BITS: u32 = 12;
 /// Added to the offset so that it is never negative, nor zero: `-1439 + 2048 > 0`.
 const OFFSET_BIAS: i64 = 2048;
 
+/// Written as RFC 3339 with milliseconds, in its own offset ([`Timestamp::to_rfc3339`]).
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_rfc3339())
+    }
+}
+
 impl std::fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Timestamp").field("utc_ms", &self.utc_ms()).field("offset_minutes", &self.offset_minutes()).finish()
