@@ -27,20 +27,20 @@ struct CategoryRecords {
     inverted: u64,
     events: Vec<Timestamp>,
     /// The earliest and latest time of any record.
-    span: Span,
+    span: TimeSpan,
 }
 
 /// The earliest and the latest of the times seen, if any. Timestamps order by instant,
 /// then offset, so the span does not depend on the order they are seen in.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Span(pub Option<(Timestamp, Timestamp)>);
+pub struct TimeSpan(pub Option<(Timestamp, Timestamp)>);
 
-impl Span {
+impl TimeSpan {
     fn saw(&mut self, time: Timestamp) {
         self.0 = Some(self.0.map_or((time, time), |(first, last)| (first.min(time), last.max(time))));
     }
 
-    fn and(mut self, other: Span) -> Span {
+    fn and(mut self, other: TimeSpan) -> TimeSpan {
         if let Some((first, last)) = other.0 {
             self.saw(first);
             self.saw(last);
@@ -62,7 +62,7 @@ pub struct Summaries {
     pub pairing_diagnostics: Vec<(FileIndex, u64, &'static str)>,
     /// The earliest and the latest time of any kept record in the range (of access records
     /// each end on its own; network records by `firstTimeStamp` and `timeStamp`).
-    pub span: Span,
+    pub span: TimeSpan,
 }
 
 /// Summarises the history. The access side and the network side are independent; where
@@ -119,7 +119,7 @@ fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + 
 
 /// Per-category summaries with their app, the problems found while pairing, and the span
 /// of the access records and events in the range.
-type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>, Span);
+type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>, TimeSpan);
 
 fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
@@ -139,7 +139,7 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     }
     let mut pairing_diagnostics = Vec::new();
     let mut diagnose = |origin: Origin, message: &'static str| pairing_diagnostics.push((origin.file, origin.line, message));
-    let mut span = Span::default();
+    let mut span = TimeSpan::default();
     for pair in history.access.pairs() {
         for end in [pair.begin, pair.end].into_iter().flatten() {
             if within(end.time) {
@@ -308,7 +308,7 @@ fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
 
 /// Network records grouped by app × lower-cased domain, then rolled up three ways.
 struct NetworkSummaries {
-    span: Span,
+    span: TimeSpan,
     apps: BTreeMap<Name, AppNetwork>,
     domains: Vec<DomainSummary>,
     websites: Vec<WebsiteSummary>,
@@ -435,7 +435,7 @@ struct Groups<'h> {
     numbers: HashMap<u64, u32>,
     lower: LowerDomains<'h>,
     /// The earliest and latest of the records' times in the range.
-    span: Span,
+    span: TimeSpan,
 }
 
 impl<'h> Groups<'h> {
@@ -448,7 +448,7 @@ impl<'h> Groups<'h> {
             extras: GroupExtras::default(),
             numbers: HashMap::default(),
             lower: LowerDomains::new(names),
-            span: Span::default(),
+            span: TimeSpan::default(),
         };
         // The names records use for "none" and for the two initiators, if any record does.
         let empty = names.find("");
