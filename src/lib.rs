@@ -47,7 +47,8 @@ mod report;
 mod summary;
 pub mod synthetic;
 mod time;
-mod uuid;
+#[doc(hidden)]
+pub mod uuid; // public (hidden) for the fuzz target `decode`
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -9,7 +9,9 @@
 
 pub mod fast;
 pub mod reference;
-pub(crate) mod template;
+// Public (hidden) for the fuzz target `decode`, which checks its parsed values.
+#[doc(hidden)]
+pub mod template;
 
 use std::fmt;
 

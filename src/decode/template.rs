@@ -8,7 +8,7 @@
 //!
 //! The match works on bytes and says where each string is ([`Layout`]): borrowed, that is
 //! the decoded line ([`decode`]); as offsets, a digest that outlives the line's buffer
-//! ([`crate::digest`]). Slicing the text at every step instead (each slice checking that it
+//! (`crate::digest`). Slicing the text at every step instead (each slice checking that it
 //! falls between characters) was the larger part of this reader's cost. It also reads the
 //! values the history keys and orders records by: an identifier that is an upper-case UUID,
 //! and timestamps in iOS's shape, are read where they stand, their width known, which
