@@ -2,7 +2,7 @@
 //!
 //! It validates the whole line as strictly as serde_json does, but only knows the plain
 //! shapes iOS writes: strings without escapes, whole numbers, `true`/`false`/`null`, and
-//! nesting up to [`MAX_DEPTH`]. On anything else (invalid UTF-8, escapes, fractions,
+//! nesting up to `MAX_DEPTH` (32). On anything else (invalid UTF-8, escapes, fractions,
 //! duplicate known keys, a record it would have to reject) it returns `None` and the line
 //! goes to the reference decoder, so the two can never disagree on a line it accepts.
 

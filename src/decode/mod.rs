@@ -1,6 +1,6 @@
 //! JSON line → [`Line`]: a purpose-built fast reader with serde_json as the reference.
 //!
-//! [`reference`] decodes through `serde_json::Value` and defines what every line means.
+//! [`reference`](mod@reference) decodes through `serde_json::Value` and defines what every line means.
 //! [`fast`] handles the common case (an `access` or `networkActivity` object without
 //! escapes) several times faster and declines everything else, which then goes to the
 //! reference; it first tries [`template`], which matches the exact layouts iOS writes. A
