@@ -368,8 +368,8 @@ const MORE_OWNERS: u8 = 8;
 #[derive(Default)]
 struct GroupExtras {
     owners: HashMap<u32, Tally>,
-    /// (group, website, hits) of every record with a `context`.
-    contexts: Vec<(u32, Name, u64)>,
+    /// (group, website, hits, Apple flags the domain) of every record with a `context`.
+    contexts: Vec<(u32, Name, u64, bool)>,
 }
 
 /// What is summed per lower-cased domain.
@@ -493,7 +493,7 @@ impl<'h> Groups<'h> {
                 }
             }
             if Some(record.context) != empty {
-                groups.extras.contexts.push((number, record.context, record.hits));
+                groups.extras.contexts.push((number, record.context, record.hits, record.domain_type == 1));
             }
         }
         groups
@@ -597,12 +597,13 @@ impl NetworkSummaries {
             totals.flagged |= flagged;
 
             let sites = group_contexts.next_if(|run| run[0].0 == number).unwrap_or_default();
-            for &(_, site, hits) in sites {
+            for &(_, site, hits, flagged_here) in sites {
                 let site = websites.entry(site).or_default();
                 site.hits = site.hits.saturating_add(hits);
                 site.apps.push(group.app);
                 site.domains.push(group.domain);
-                if flagged {
+                // As this record says: another record of the group may say otherwise.
+                if flagged_here {
                     site.flagged.push(group.domain);
                 }
             }
@@ -621,7 +622,7 @@ impl NetworkSummaries {
                 ownership: Ownership { apple_owner: owners.most_frequent(names), ..Ownership::default() },
                 app_initiated_hits: group.app_initiated_hits,
                 website_hits: group.website_hits,
-                contexts: sorted_texts(sites.iter().map(|&(_, site, _)| site).collect(), |&site| names.text(site)),
+                contexts: sorted_texts(sites.iter().map(|&(_, site, _, _)| site).collect(), |&site| names.text(site)),
                 first: group.first,
                 last: group.last,
                 party: "",

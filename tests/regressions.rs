@@ -123,3 +123,19 @@ fn an_unclosed_quote_in_a_beta_1_section_does_not_swallow_memory_or_lines() {
     assert_eq!(report.records.skipped, 1);
     assert!(report.diagnostics[0].message.contains("never closes"));
 }
+
+#[test]
+fn a_website_counts_a_domain_as_flagged_only_by_its_own_records() {
+    // One app × domain: flagged by Apple in a record of the app's own traffic, not in the
+    // record of a website's. The domain is flagged; the website's flagged count is 0.
+    let line = |context: &str, domain_type: u8, hits: u32| {
+        format!(
+            r#"{{"timeStamp":"2025-03-27T10:00:00.000Z","initiatedType":"NonAppInitiated","context":"{context}","domain":"ads.example","contextVerificationType":0,"type":"networkActivity","domainType":{domain_type},"firstTimeStamp":"2025-03-27T09:00:00.000Z","bundleID":"com.browser","domainOwner":"","hits":{hits},"domainClassification":1}}"#
+        )
+    };
+    let report = run(&[("a", [line("", 1, 3), line("news.example", 2, 4), line("shop.example", 1, 5)].join("\n"))]);
+    assert!(report.domains[0].flagged);
+    let site = |name: &str| report.websites.iter().find(|w| w.site == name).unwrap();
+    assert_eq!((site("news.example").flagged_domains, site("news.example").hits), (0, 4));
+    assert_eq!((site("shop.example").flagged_domains, site("shop.example").hits), (1, 5));
+}
