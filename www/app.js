@@ -379,19 +379,33 @@ async function renderAppDetails(app) {
   replace(byId('daily-table').tBodies[0], app.access.flatMap((c) => c.by_day.map((d) => h('tr', {},
     h('td', {}, d.date), h('td', {}, fmt.category(c.category)),
     h('td', { className: 'num' }, fmt.count(d.intervals)), h('td', { className: 'num' }, fmt.count(d.quiet_hours))))));
-  renderChartTables(app);
+  const hours = hoursByDay(app);
+  renderChartTables(app, hours);
   charts ??= await import('./charts.js');
   if (app.bundle_id !== openApp) return;
   charts.daily(byId('daily'), app, report.period, report.coverage.gaps);
   charts.timeline(byId('timeline'), app);
-  charts.heatmap(byId('heatmap'), app, report.period);
+  charts.heatmap(byId('heatmap'), hours, report.period);
+}
+
+/** The app's accesses by local day (`YYYY-MM-DD`) and hour, all categories added up. */
+function hoursByDay(app) {
+  const days = new Map();
+  for (const c of app.access) {
+    for (const day of c.by_day) {
+      const hours = days.get(day.date) ?? new Array(24).fill(0);
+      day.by_hour.forEach((n, hour) => { hours[hour] += n; });
+      days.set(day.date, hours);
+    }
+  }
+  return days;
 }
 
 /** How many intervals the timeline's table lists (the CSV export has them all). */
 const TIMELINE_ROWS = 500;
 
 /** The timeline and the heatmap as tables, for screen readers and anyone who prefers them. */
-function renderChartTables(app) {
+function renderChartTables(app, days) {
   const intervals = app.access
     .flatMap((c) => c.timeline.map(([begin, end, beginOffset, endOffset]) => ({ c, begin, end, beginOffset, endOffset })))
     .sort((a, b) => a.begin - b.begin);
@@ -402,14 +416,6 @@ function renderChartTables(app) {
     h('td', {}, fmt.clock(i.begin, i.beginOffset)),
     h('td', {}, fmt.clock(i.end, i.endOffset)),
     h('td', { className: 'num' }, fmt.duration((i.end - i.begin) / 1000)))));
-  const days = new Map();
-  for (const c of app.access) {
-    for (const day of c.by_day) {
-      const hours = days.get(day.date) ?? new Array(24).fill(0);
-      day.by_hour.forEach((n, hour) => { hours[hour] += n; });
-      days.set(day.date, hours);
-    }
-  }
   const table = byId('heatmap-table');
   replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, t('table.day')), Array.from({ length: 24 }, (_, hour) => h('th', { scope: 'col', className: 'num', attrs: { 'aria-label': `${t('table.hour')} ${hour}` } }, String(hour).padStart(2, '0')))));
   replace(table.tBodies[0], [...days.keys()].sort().map((date) => h('tr', {}, h('th', { scope: 'row' }, date), days.get(date).map((n) => h('td', { className: 'num' }, n ? fmt.count(n) : '')))));

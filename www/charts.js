@@ -90,17 +90,12 @@ function bar(params, api) {
   return shape && { type: 'rect', shape, style: api.style() };
 }
 
-/** Accesses by local hour of day (columns) and day (rows), every day of the period. */
-export function heatmap(element, app, period) {
+/**
+ * Accesses by local hour of day (columns) and day (rows), every day of the period; `counts`
+ * maps a date (`YYYY-MM-DD`) to its 24 hourly counts.
+ */
+export function heatmap(element, counts, period) {
   const chart = chartIn(element);
-  const counts = new Map();
-  for (const category of app.access) {
-    for (const day of category.by_day) {
-      const hours = counts.get(day.date) ?? new Array(24).fill(0);
-      day.by_hour.forEach((n, hour) => { hours[hour] += n; });
-      counts.set(day.date, hours);
-    }
-  }
   const days = fmt.datesBetween(fmt.localDate(period.first), fmt.localDate(period.last));
   const data = days.flatMap((date, row) => (counts.get(date) ?? []).map((n, hour) => [hour, row, n]).filter(([, , n]) => n > 0));
   const max = Math.max(1, ...data.map(([, , n]) => n));
