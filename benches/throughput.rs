@@ -16,7 +16,8 @@ const CHUNK: usize = 4 << 20;
 
 fn input() -> Vec<u8> {
     let mut bytes = Vec::with_capacity(SIZE as usize + (4 << 20));
-    SyntheticHistory::write_weekly_exports(&Plan::default(), SIZE, &mut bytes).expect("writing to memory");
+    SyntheticHistory::write_weekly_exports(&Plan::default(), SIZE, &mut bytes)
+        .expect("writing to memory");
     bytes
 }
 
@@ -24,7 +25,10 @@ fn throughput(c: &mut Criterion) {
     let input = input();
     let mut group = c.benchmark_group("export");
     group.throughput(Throughput::Bytes(input.len() as u64));
-    group.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(2));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(2));
     group.bench_function("parse_and_analyze_100MB", |b| {
         b.iter(|| {
             let mut analyzer = Analyzer::new();
@@ -38,7 +42,12 @@ fn throughput(c: &mut Criterion) {
         })
     });
     group.bench_function("reference_decode_only_100MB", |b| {
-        b.iter(|| input.split(|&byte| byte == b'\n').filter(|line| reference::decode(line).is_ok()).count())
+        b.iter(|| {
+            input
+                .split(|&byte| byte == b'\n')
+                .filter(|line| reference::decode(line).is_ok())
+                .count()
+        })
     });
     group.finish();
 }

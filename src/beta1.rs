@@ -20,7 +20,10 @@ const MAX_KEY: usize = 4096;
 #[allow(clippy::large_enum_variant)] // short-lived, one at a time
 pub enum BlockItem {
     /// A dictionary closed on this line; `line` is where it began.
-    Record { line: u64, result: Result<Network<'static>, DecodeError> },
+    Record {
+        line: u64,
+        result: Result<Network<'static>, DecodeError>,
+    },
     /// The block's closing brace.
     End,
 }
@@ -80,7 +83,10 @@ impl Beta1Block {
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
                     if self.depth == 2 {
-                        emit(BlockItem::Record { line: self.record_line, result: self.decode_record() });
+                        emit(BlockItem::Record {
+                            line: self.record_line,
+                            result: self.decode_record(),
+                        });
                     } else if self.depth == 0 {
                         emit(BlockItem::End);
                         return;
@@ -93,12 +99,16 @@ impl Beta1Block {
 
     fn decode_record(&self) -> Result<Network<'static>, DecodeError> {
         if self.record_too_long {
-            return Err(DecodeError(format!("network entry longer than {MAX_RECORD} bytes")));
+            return Err(DecodeError(format!(
+                "network entry longer than {MAX_RECORD} bytes"
+            )));
         }
         let app: String = serde_json::from_slice(&self.key)
             .map_err(|_| DecodeError("network entry outside an app's list".into()))?;
-        let object: Map<String, Value> = serde_json::from_slice(without_trailing_commas(&self.record).as_slice())
-            .map_err(|error| DecodeError(format!("network entry is not a valid JSON object: {error}")))?;
+        let object: Map<String, Value> =
+            serde_json::from_slice(without_trailing_commas(&self.record).as_slice()).map_err(
+                |error| DecodeError(format!("network entry is not a valid JSON object: {error}")),
+            )?;
         reference::decode_beta1_network(&object, &app)
     }
 }

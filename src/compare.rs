@@ -110,18 +110,39 @@ pub struct NewCompanies {
 /// Compares two reports: two sets of exports, or two ranges of one history.
 pub fn compare(before: &Report, after: &Report) -> Comparison {
     let apps = |report: &Report| -> BTreeMap<String, AppSummary> {
-        report.apps.iter().filter(|app| has_records(app)).map(|app| (app.bundle_id.clone(), app.clone())).collect()
+        report
+            .apps
+            .iter()
+            .filter(|app| has_records(app))
+            .map(|app| (app.bundle_id.clone(), app.clone()))
+            .collect()
     };
     let (apps_before, apps_after) = (apps(before), apps(after));
-    let reference = |app: &AppSummary| AppRef { bundle_id: app.bundle_id.clone(), name: app.name.clone() };
-    let apps_appeared = apps_after.values().filter(|app| !apps_before.contains_key(&app.bundle_id)).map(reference).collect();
-    let apps_disappeared = apps_before.values().filter(|app| !apps_after.contains_key(&app.bundle_id)).map(reference).collect();
+    let reference = |app: &AppSummary| AppRef {
+        bundle_id: app.bundle_id.clone(),
+        name: app.name.clone(),
+    };
+    let apps_appeared = apps_after
+        .values()
+        .filter(|app| !apps_before.contains_key(&app.bundle_id))
+        .map(reference)
+        .collect();
+    let apps_disappeared = apps_before
+        .values()
+        .filter(|app| !apps_after.contains_key(&app.bundle_id))
+        .map(reference)
+        .collect();
 
     let days = (before.coverage.days, after.coverage.days);
     let mut changes = Vec::new();
     let mut keys: BTreeSet<(&str, &str)> = BTreeSet::new();
     for app in apps_before.values().chain(apps_after.values()) {
-        keys.extend(app.access.iter().filter(|c| c.intervals > 0).map(|c| (app.bundle_id.as_str(), c.category.as_str())));
+        keys.extend(
+            app.access
+                .iter()
+                .filter(|c| c.intervals > 0)
+                .map(|c| (app.bundle_id.as_str(), c.category.as_str())),
+        );
     }
     for (bundle_id, category) in keys {
         let figures = |apps: &BTreeMap<String, AppSummary>, days: u64| {
@@ -145,7 +166,11 @@ pub fn compare(before: &Report, after: &Report) -> Comparison {
             (_, 0) => "gone",
             _ => "both",
         };
-        let name = apps_after.get(bundle_id).or_else(|| apps_before.get(bundle_id)).map(|app| app.name.clone()).unwrap_or_default();
+        let name = apps_after
+            .get(bundle_id)
+            .or_else(|| apps_before.get(bundle_id))
+            .map(|app| app.name.clone())
+            .unwrap_or_default();
         changes.push(CategoryChange {
             bundle_id: bundle_id.to_owned(),
             name,
@@ -158,15 +183,29 @@ pub fn compare(before: &Report, after: &Report) -> Comparison {
     }
     // Biggest change in accesses per day first, then in quiet-hours share; names break ties.
     changes.sort_by(|a, b| {
-        b.change.per_day.abs().total_cmp(&a.change.per_day.abs())
-            .then_with(|| b.change.quiet_share.abs().total_cmp(&a.change.quiet_share.abs()))
+        b.change
+            .per_day
+            .abs()
+            .total_cmp(&a.change.per_day.abs())
+            .then_with(|| {
+                b.change
+                    .quiet_share
+                    .abs()
+                    .total_cmp(&a.change.quiet_share.abs())
+            })
             .then_with(|| (&a.bundle_id, &a.category).cmp(&(&b.bundle_id, &b.category)))
     });
 
     let domains = |report: &Report| -> BTreeSet<String> {
-        let mut domains: BTreeSet<String> = report.domains.iter().map(|d| d.domain.clone()).collect();
+        let mut domains: BTreeSet<String> =
+            report.domains.iter().map(|d| d.domain.clone()).collect();
         // A report without its `domains` part (the page's first view) still names them per app.
-        domains.extend(report.apps.iter().flat_map(|app| app.network.by_domain.iter().map(|d| d.domain.clone())));
+        domains.extend(
+            report
+                .apps
+                .iter()
+                .flat_map(|app| app.network.by_domain.iter().map(|d| d.domain.clone())),
+        );
         domains
     };
     let (domains_before, domains_after) = (domains(before), domains(after));
@@ -182,7 +221,11 @@ pub fn compare(before: &Report, after: &Report) -> Comparison {
                 .filter(|company| !earlier.network.third_party_companies.contains(company))
                 .cloned()
                 .collect();
-            (!companies.is_empty()).then(|| NewCompanies { bundle_id: app.bundle_id.clone(), name: app.name.clone(), companies })
+            (!companies.is_empty()).then(|| NewCompanies {
+                bundle_id: app.bundle_id.clone(),
+                name: app.name.clone(),
+                companies,
+            })
         })
         .collect();
 
@@ -199,14 +242,26 @@ pub fn compare(before: &Report, after: &Report) -> Comparison {
 }
 
 fn has_records(app: &AppSummary) -> bool {
-    app.network.domains > 0 || app.access.iter().any(|c| c.intervals + c.open + c.orphan_ends + c.events + c.inverted > 0)
+    app.network.domains > 0
+        || app
+            .access
+            .iter()
+            .any(|c| c.intervals + c.open + c.orphan_ends + c.events + c.inverted > 0)
 }
 
 fn figures(category: &CategorySummary, days: u64) -> Figures {
-    let share = if category.intervals == 0 { 0.0 } else { category.quiet_hours as f64 / category.intervals as f64 };
+    let share = if category.intervals == 0 {
+        0.0
+    } else {
+        category.quiet_hours as f64 / category.intervals as f64
+    };
     Figures {
         intervals: category.intervals,
-        per_day: if days == 0 { 0.0 } else { category.intervals as f64 / days as f64 },
+        per_day: if days == 0 {
+            0.0
+        } else {
+            category.intervals as f64 / days as f64
+        },
         quiet_hours: category.quiet_hours,
         quiet_share: share,
         max_seconds: category.max_seconds,
@@ -223,7 +278,12 @@ fn side(report: &Report) -> Side {
     Side {
         period: report.period.clone(),
         days_covered: report.coverage.days,
-        files: report.files.iter().filter(|f| f.error.is_none()).map(|f| f.name.clone()).collect(),
+        files: report
+            .files
+            .iter()
+            .filter(|f| f.error.is_none())
+            .map(|f| f.name.clone())
+            .collect(),
         from: report.options.from.clone(),
         until: report.options.until.clone(),
     }

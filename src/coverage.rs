@@ -33,7 +33,11 @@ pub fn coverage(windows: &[(Timestamp, Timestamp)], range: LocalRange) -> Covera
     let days = merged.iter().map(|(from, to)| (to - from + 1) as u64).sum();
     let gaps = merged
         .windows(2)
-        .map(|pair| Gap { first: format_day(pair[0].1 + 1), last: format_day(pair[1].0 - 1), days: (pair[1].0 - pair[0].1 - 1) as u64 })
+        .map(|pair| Gap {
+            first: format_day(pair[0].1 + 1),
+            last: format_day(pair[1].0 - 1),
+            days: (pair[1].0 - pair[0].1 - 1) as u64,
+        })
         .collect();
     Coverage { days, gaps }
 }
@@ -49,8 +53,14 @@ mod tests {
     #[test]
     fn overlapping_windows_leave_no_gap_and_count_days_once() {
         let windows = [
-            (at("2021-10-01T10:00:00+08:00"), at("2021-10-07T23:00:00+08:00")),
-            (at("2021-10-05T00:30:00+08:00"), at("2021-10-11T08:00:00+08:00")),
+            (
+                at("2021-10-01T10:00:00+08:00"),
+                at("2021-10-07T23:00:00+08:00"),
+            ),
+            (
+                at("2021-10-05T00:30:00+08:00"),
+                at("2021-10-11T08:00:00+08:00"),
+            ),
         ];
         let covered = coverage(&windows, LocalRange::ALL);
         assert_eq!((covered.days, covered.gaps.len()), (11, 0));
@@ -59,12 +69,25 @@ mod tests {
     #[test]
     fn a_missing_week_is_a_gap_in_local_dates() {
         let windows = [
-            (at("2021-10-18T09:00:00+08:00"), at("2021-10-24T22:00:00+08:00")),
-            (at("2021-10-01T10:00:00+08:00"), at("2021-10-07T23:30:00+08:00")),
+            (
+                at("2021-10-18T09:00:00+08:00"),
+                at("2021-10-24T22:00:00+08:00"),
+            ),
+            (
+                at("2021-10-01T10:00:00+08:00"),
+                at("2021-10-07T23:30:00+08:00"),
+            ),
         ];
         let covered = coverage(&windows, LocalRange::ALL);
         assert_eq!(covered.days, 14);
-        assert_eq!(covered.gaps, vec![Gap { first: "2021-10-08".into(), last: "2021-10-17".into(), days: 10 }]);
+        assert_eq!(
+            covered.gaps,
+            vec![Gap {
+                first: "2021-10-08".into(),
+                last: "2021-10-17".into(),
+                days: 10
+            }]
+        );
     }
 
     #[test]

@@ -101,21 +101,44 @@ mod tests {
         let mut lines = Vec::new();
         let text = digest_batch(batch.as_bytes(), &mut lines).expect("UTF-8");
         assert_eq!(lines.len(), 2 + others.len());
-        let Content::Access(digest, _) = &lines[0].content else { panic!("{:?}", lines[0]) };
-        assert_eq!(Ok(Line::Access(digest.borrowed(text))), decode_line(access.as_bytes()));
+        let Content::Access(digest, _) = &lines[0].content else {
+            panic!("{:?}", lines[0])
+        };
+        assert_eq!(
+            Ok(Line::Access(digest.borrowed(text))),
+            decode_line(access.as_bytes())
+        );
         let time = Timestamp::parse("2025-02-11T13:34:34.775+01:00");
-        assert_eq!((digest.uuid, digest.time), (parse_uuid(b"BE77C3FE-30F6-4205-AD33-A384C9DC9AE8"), time));
-        let Content::Network(digest, _, _) = &lines[1].content else { panic!("{:?}", lines[1]) };
+        assert_eq!(
+            (digest.uuid, digest.time),
+            (parse_uuid(b"BE77C3FE-30F6-4205-AD33-A384C9DC9AE8"), time)
+        );
+        let Content::Network(digest, _, _) = &lines[1].content else {
+            panic!("{:?}", lines[1])
+        };
         let network_line = &text[lines[0].end + 1..lines[1].end];
-        assert_eq!(Ok(Line::Network(digest.borrowed(network_line))), decode_line(network.as_bytes()));
-        assert_eq!((digest.first, digest.last), (Timestamp::parse("2022-04-27T14:52:03.021Z"), Timestamp::parse("2022-04-27T10:53:27.920-04:00")));
-        assert!(lines[2..].iter().all(|line| matches!(line.content, Content::Other)));
+        assert_eq!(
+            Ok(Line::Network(digest.borrowed(network_line))),
+            decode_line(network.as_bytes())
+        );
+        assert_eq!(
+            (digest.first, digest.last),
+            (
+                Timestamp::parse("2022-04-27T14:52:03.021Z"),
+                Timestamp::parse("2022-04-27T10:53:27.920-04:00")
+            )
+        );
+        assert!(lines[2..]
+            .iter()
+            .all(|line| matches!(line.content, Content::Other)));
         assert_eq!(lines[0].end, access.len() + 1);
         assert_eq!(lines[1].end, access.len() + 2 + network.len());
 
         let mut bytes = batch.into_bytes();
         bytes.extend_from_slice(b"\xFF\n");
         assert_eq!(digest_batch(&bytes, &mut lines), None);
-        assert!(lines.iter().all(|line| matches!(line.content, Content::Other)));
+        assert!(lines
+            .iter()
+            .all(|line| matches!(line.content, Content::Other)));
     }
 }

@@ -161,7 +161,10 @@ impl Directory {
     /// The project's own tables (compiled in); no tracker database yet.
     pub fn new() -> Directory {
         static TABLES: OnceLock<ProjectTables> = OnceLock::new();
-        Directory { tables: TABLES.get_or_init(ProjectTables::parse), trackerdb: None }
+        Directory {
+            tables: TABLES.get_or_init(ProjectTables::parse),
+            trackerdb: None,
+        }
     }
 }
 
@@ -183,18 +186,35 @@ impl ProjectTables {
             });
         }
         prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        let company_index: HashMap<String, usize> =
-            companies.iter().enumerate().map(|(index, company)| (company.key.clone(), index)).collect();
-        let company = |key: &str| *company_index.get(key).unwrap_or_else(|| panic!("data: unknown company {key:?}"));
+        let company_index: HashMap<String, usize> = companies
+            .iter()
+            .enumerate()
+            .map(|(index, company)| (company.key.clone(), index))
+            .collect();
+        let company = |key: &str| {
+            *company_index
+                .get(key)
+                .unwrap_or_else(|| panic!("data: unknown company {key:?}"))
+        };
         let apps = rows::<5>(APPS)
             .map(|[bundle_id, name, name_zh, key, _source]| {
-                (bundle_id.to_owned(), (name.to_owned(), non_empty(name_zh), company(key)))
+                (
+                    bundle_id.to_owned(),
+                    (name.to_owned(), non_empty(name_zh), company(key)),
+                )
             })
             .collect();
         let domains = rows::<4>(DOMAINS)
-            .map(|[domain, key, category, _note]| (domain.to_owned(), (company(key), category.to_owned())))
+            .map(|[domain, key, category, _note]| {
+                (domain.to_owned(), (company(key), category.to_owned()))
+            })
             .collect();
-        ProjectTables { companies, apps, prefixes, domains }
+        ProjectTables {
+            companies,
+            apps,
+            prefixes,
+            domains,
+        }
     }
 }
 
@@ -205,40 +225,66 @@ impl Directory {
     /// were loaded.
     pub fn load_trackerdb(&mut self, bytes: &[u8]) -> usize {
         let text = String::from_utf8_lossy(bytes);
-        let version = text.lines().next().and_then(|line| line.strip_prefix("# ")).unwrap_or("").to_owned();
+        let version = text
+            .lines()
+            .next()
+            .and_then(|line| line.strip_prefix("# "))
+            .unwrap_or("")
+            .to_owned();
         let mut organizations: Vec<(String, String, Option<usize>)> = Vec::new();
         let mut organization_index: HashMap<String, usize> = HashMap::new();
         let mut domains = HashMap::new();
         for line in text.lines().filter(|line| !line.starts_with('#')) {
             let mut fields = line.split('\t');
-            let (Some(domain), Some(key), Some(name), Some(category), None) =
-                (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+            let (Some(domain), Some(key), Some(name), Some(category), None) = (
+                fields.next(),
+                fields.next(),
+                fields.next(),
+                fields.next(),
+                fields.next(),
+            ) else {
+                continue;
+            };
+            let Some(&(_, category)) = TRACKERDB_CATEGORIES
+                .iter()
+                .find(|(theirs, _)| *theirs == category)
             else {
                 continue;
             };
-            let Some(&(_, category)) = TRACKERDB_CATEGORIES.iter().find(|(theirs, _)| *theirs == category) else {
-                continue;
-            };
             let organization = *organization_index.entry(key.to_owned()).or_insert_with(|| {
-                let ours = self.tables.companies.iter().position(|c| c.ghostery.as_deref() == Some(key));
+                let ours = self
+                    .tables
+                    .companies
+                    .iter()
+                    .position(|c| c.ghostery.as_deref() == Some(key));
                 organizations.push((key.to_owned(), name.to_owned(), ours));
                 organizations.len() - 1
             });
             domains.insert(domain.to_ascii_lowercase(), (organization, category));
         }
         let loaded = domains.len();
-        self.trackerdb = Some(Trackerdb { version, organizations, domains });
+        self.trackerdb = Some(Trackerdb {
+            version,
+            organizations,
+            domains,
+        });
         loaded
     }
 
     /// The tracker database's version line and domain count, if one is loaded.
     pub fn trackerdb(&self) -> Option<(&str, usize)> {
-        self.trackerdb.as_ref().map(|db| (db.version.as_str(), db.domains.len()))
+        self.trackerdb
+            .as_ref()
+            .map(|db| (db.version.as_str(), db.domains.len()))
     }
 
     /// Rows in the project's tables: apps, companies, domains.
     pub fn sizes(&self) -> (usize, usize, usize) {
-        (self.tables.apps.len(), self.tables.companies.len(), self.tables.domains.len())
+        (
+            self.tables.apps.len(),
+            self.tables.companies.len(),
+            self.tables.domains.len(),
+        )
     }
 
     /// What is known of an app. A team-ID prefix (`5Q4J53EFRC.com.sbb.ch`) is ignored.
@@ -251,18 +297,31 @@ impl Directory {
                 company: Some(&self.tables.companies[*company]),
             };
         }
-        let company = self.tables.prefixes.iter().find(|(prefix, _)| bundle_id.starts_with(prefix.as_str()));
-        AppIdentity { company: company.map(|&(_, index)| &self.tables.companies[index]), ..AppIdentity::default() }
+        let company = self
+            .tables
+            .prefixes
+            .iter()
+            .find(|(prefix, _)| bundle_id.starts_with(prefix.as_str()));
+        AppIdentity {
+            company: company.map(|&(_, index)| &self.tables.companies[index]),
+            ..AppIdentity::default()
+        }
     }
 
     /// What the project's table or the tracker database says of a (lower-cased) domain, or
     /// that it is an IP literal; `None` when neither knows it.
     pub fn known_domain(&self, domain: &str) -> Option<DomainIdentity<'_>> {
         if is_ip_literal(domain) {
-            return Some(DomainIdentity { category: Some("ip_address"), ..DomainIdentity::default() });
+            return Some(DomainIdentity {
+                category: Some("ip_address"),
+                ..DomainIdentity::default()
+            });
         }
         let candidates = candidates(domain);
-        if let Some((company, category)) = candidates.iter().find_map(|candidate| self.tables.domains.get(*candidate)) {
+        if let Some((company, category)) = candidates
+            .iter()
+            .find_map(|candidate| self.tables.domains.get(*candidate))
+        {
             let company = &self.tables.companies[*company];
             return Some(DomainIdentity {
                 owner: Some(&company.name),
@@ -274,7 +333,9 @@ impl Directory {
             });
         }
         let db = self.trackerdb.as_ref()?;
-        let &(organization, category) = candidates.iter().find_map(|candidate| db.domains.get(*candidate))?;
+        let &(organization, category) = candidates
+            .iter()
+            .find_map(|candidate| db.domains.get(*candidate))?;
         let (_, name, ours) = &db.organizations[organization];
         let company = ours.map(|index| &self.tables.companies[index]);
         Some(DomainIdentity {
@@ -292,7 +353,11 @@ impl Directory {
         if apple_owner.is_empty() {
             return DomainIdentity::default();
         }
-        let company = self.tables.companies.iter().find(|c| c.name.eq_ignore_ascii_case(apple_owner));
+        let company = self
+            .tables
+            .companies
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(apple_owner));
         DomainIdentity {
             owner: Some(company.map_or(apple_owner, |c| c.name.as_str())),
             owner_zh: company.and_then(|c| c.name_zh.as_deref()),
@@ -316,7 +381,10 @@ impl Directory {
 /// (at least the last two labels when the public suffix list does not know the host).
 fn candidates(domain: &str) -> Vec<&str> {
     let registrable = psl::domain_str(domain).unwrap_or_else(|| {
-        let cut = domain.rmatch_indices('.').nth(1).map_or(0, |(at, _)| at + 1);
+        let cut = domain
+            .rmatch_indices('.')
+            .nth(1)
+            .map_or(0, |(at, _)| at + 1);
         &domain[cut..]
     });
     let mut candidates = vec![domain];
@@ -337,7 +405,11 @@ fn candidates(domain: &str) -> Vec<&str> {
 pub fn without_team_id(bundle_id: &str) -> &str {
     match bundle_id.split_once('.') {
         Some((team, rest))
-            if team.len() == 10 && team.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) && rest.contains('.') =>
+            if team.len() == 10
+                && team
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && rest.contains('.') =>
         {
             rest
         }
@@ -348,8 +420,22 @@ pub fn without_team_id(bundle_id: &str) -> &str {
 /// A readable name made from a bundle ID when the table has none: its last meaningful part
 /// (`com.audible.iphone` → `Audible`, `com.example.FitnessTracker` → `Fitness Tracker`).
 pub fn tidy_name(bundle_id: &str) -> String {
-    const GENERIC: [&str; 10] = ["iphone", "ios", "app", "apps", "client", "mobile", "ipad", "iphoneapp", "main", "prod"];
-    let parts: Vec<&str> = without_team_id(bundle_id).split('.').filter(|p| !p.is_empty()).collect();
+    const GENERIC: [&str; 10] = [
+        "iphone",
+        "ios",
+        "app",
+        "apps",
+        "client",
+        "mobile",
+        "ipad",
+        "iphoneapp",
+        "main",
+        "prod",
+    ];
+    let parts: Vec<&str> = without_team_id(bundle_id)
+        .split('.')
+        .filter(|p| !p.is_empty())
+        .collect();
     // The last part that is neither generic nor a country or one-letter code.
     let meaningful = parts
         .iter()
@@ -382,10 +468,16 @@ pub fn tidy_name(bundle_id: &str) -> String {
 
 /// The data rows of a tab-separated table with a header line; every row has `N` fields.
 fn rows<const N: usize>(table: &'static str) -> impl Iterator<Item = [&'static str; N]> {
-    table.lines().skip(1).filter(|line| !line.is_empty()).map(|line| {
-        let fields: Vec<&str> = line.split('\t').collect();
-        fields.try_into().unwrap_or_else(|fields: Vec<&str>| panic!("data: {N} fields expected, not {}: {line:?}", fields.len()))
-    })
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            fields.try_into().unwrap_or_else(|fields: Vec<&str>| {
+                panic!("data: {N} fields expected, not {}: {line:?}", fields.len())
+            })
+        })
 }
 
 fn non_empty(text: &str) -> Option<String> {
@@ -398,8 +490,19 @@ mod tests {
 
     #[test]
     fn parent_domains_are_tried_down_to_the_registrable_one() {
-        assert_eq!(candidates("a1.b2.graph.facebook.com"), ["a1.b2.graph.facebook.com", "b2.graph.facebook.com", "graph.facebook.com", "facebook.com"]);
-        assert_eq!(candidates("news.bbc.co.uk"), ["news.bbc.co.uk", "bbc.co.uk"]);
+        assert_eq!(
+            candidates("a1.b2.graph.facebook.com"),
+            [
+                "a1.b2.graph.facebook.com",
+                "b2.graph.facebook.com",
+                "graph.facebook.com",
+                "facebook.com"
+            ]
+        );
+        assert_eq!(
+            candidates("news.bbc.co.uk"),
+            ["news.bbc.co.uk", "bbc.co.uk"]
+        );
         assert_eq!(candidates("localhost"), ["localhost"]);
     }
 

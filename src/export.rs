@@ -44,23 +44,39 @@ impl Table {
     }
 
     fn into_text(self) -> String {
-        String::from_utf8(self.0.into_inner().expect("writing CSV to memory")).expect("the cells are UTF-8")
+        String::from_utf8(self.0.into_inner().expect("writing CSV to memory"))
+            .expect("the cells are UTF-8")
     }
 }
 
 /// One row per interval: `intervals.csv`. `apps` must carry their timelines (a report as
 /// [`crate::Analyzer::report`] returns it, or apps put back together with
 /// [`AppSummary::with_details`]). Times are RFC 3339 in the record's offset and in UTC.
-pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, quiet_hours: QuietHours) -> String {
+pub fn intervals_csv<A: Borrow<AppSummary>>(
+    apps: impl IntoIterator<Item = A>,
+    quiet_hours: QuietHours,
+) -> String {
     let mut table = Table::new(&[
-        "bundle_id", "app", "category", "begin_local", "end_local", "begin_utc", "end_utc", "seconds", "quiet_hours",
+        "bundle_id",
+        "app",
+        "category",
+        "begin_local",
+        "end_local",
+        "begin_utc",
+        "end_utc",
+        "seconds",
+        "quiet_hours",
     ]);
     for app in apps {
         let app = app.borrow();
         for category in &app.access {
             for interval in &category.timeline {
                 let (begin, end) = (interval.begin, interval.end);
-                let utc = |t: Timestamp| Timestamp::from_parts(t.utc_ms(), 0).map(Timestamp::to_rfc3339).unwrap_or_default();
+                let utc = |t: Timestamp| {
+                    Timestamp::from_parts(t.utc_ms(), 0)
+                        .map(Timestamp::to_rfc3339)
+                        .unwrap_or_default()
+                };
                 table.row([
                     text(&app.bundle_id),
                     text(&app.name),
@@ -70,7 +86,9 @@ pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, q
                     utc(begin),
                     utc(end),
                     seconds(interval.seconds()),
-                    quiet_hours.contains(begin.local_minute_of_day()).to_string(),
+                    quiet_hours
+                        .contains(begin.local_minute_of_day())
+                        .to_string(),
                 ]);
             }
         }
@@ -81,8 +99,19 @@ pub fn intervals_csv<A: Borrow<AppSummary>>(apps: impl IntoIterator<Item = A>, q
 /// One row per app × data category: `access.csv`.
 pub fn access_csv(report: &Report) -> String {
     let mut table = Table::new(&[
-        "bundle_id", "app", "category", "intervals", "open", "orphan_ends", "events", "total_seconds", "max_seconds",
-        "quiet_hours", "out_of_process", "first", "last",
+        "bundle_id",
+        "app",
+        "category",
+        "intervals",
+        "open",
+        "orphan_ends",
+        "events",
+        "total_seconds",
+        "max_seconds",
+        "quiet_hours",
+        "out_of_process",
+        "first",
+        "last",
     ]);
     for app in &report.apps {
         for c in &app.access {
@@ -110,12 +139,28 @@ pub fn access_csv(report: &Report) -> String {
 /// the longest of any category.
 pub fn apps_csv(report: &Report) -> String {
     let mut table = Table::new(&[
-        "bundle_id", "app", "app_zh", "company", "categories", "intervals", "quiet_hours", "events", "open",
-        "longest_seconds", "total_seconds", "domains", "hits", "hits_upper_bound", "flagged_domains", "tracker_domains",
+        "bundle_id",
+        "app",
+        "app_zh",
+        "company",
+        "categories",
+        "intervals",
+        "quiet_hours",
+        "events",
+        "open",
+        "longest_seconds",
+        "total_seconds",
+        "domains",
+        "hits",
+        "hits_upper_bound",
+        "flagged_domains",
+        "tracker_domains",
         "third_party_companies",
     ]);
     for app in &report.apps {
-        let sum = |field: fn(&crate::CategorySummary) -> u64| app.access.iter().map(field).sum::<u64>().to_string();
+        let sum = |field: fn(&crate::CategorySummary) -> u64| {
+            app.access.iter().map(field).sum::<u64>().to_string()
+        };
         let categories: Vec<&str> = app.access.iter().map(|c| c.category.as_str()).collect();
         table.row([
             text(&app.bundle_id),
@@ -129,7 +174,12 @@ pub fn apps_csv(report: &Report) -> String {
             sum(|c| c.open),
             seconds(app.access.iter().map(|c| c.max_seconds).fold(0.0, f64::max)),
             // A fold from +0.0: an empty `sum` of floats is -0.0.
-            seconds(app.access.iter().map(|c| c.total_seconds).fold(0.0, |total, s| total + s)),
+            seconds(
+                app.access
+                    .iter()
+                    .map(|c| c.total_seconds)
+                    .fold(0.0, |total, s| total + s),
+            ),
             app.network.domains.to_string(),
             app.network.hits.to_string(),
             app.network.hits_upper_bound.to_string(),
@@ -144,8 +194,18 @@ pub fn apps_csv(report: &Report) -> String {
 /// One row per domain: `domains.csv`.
 pub fn domains_csv(domains: &[DomainSummary]) -> String {
     let mut table = Table::new(&[
-        "domain", "hits", "hits_upper_bound", "apps", "flagged", "tracker", "owner", "owner_zh", "owner_source",
-        "apple_owner", "category", "ip_literal",
+        "domain",
+        "hits",
+        "hits_upper_bound",
+        "apps",
+        "flagged",
+        "tracker",
+        "owner",
+        "owner_zh",
+        "owner_source",
+        "apple_owner",
+        "category",
+        "ip_literal",
     ]);
     for d in domains {
         table.row([
@@ -187,7 +247,9 @@ impl std::str::FromStr for BlocklistFormat {
         match text {
             "hosts" => Ok(BlocklistFormat::Hosts),
             "adblock" | "adguard" => Ok(BlocklistFormat::Adblock),
-            _ => Err(format!("{text:?} is not a blocklist format: use hosts or adblock")),
+            _ => Err(format!(
+                "{text:?} is not a blocklist format: use hosts or adblock"
+            )),
         }
     }
 }
@@ -219,7 +281,9 @@ fn is_host_name(domain: &str) -> bool {
         && domain.split('.').count() >= 2
         && domain.split('.').all(|label| {
             (1..=63).contains(&label.len())
-                && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
@@ -236,7 +300,10 @@ pub fn blocklist(report: &Report, format: BlocklistFormat) -> String {
     if format == BlocklistFormat::Adblock {
         text.push_str("[Adblock Plus 2.0]\n");
     }
-    let period = report.period.as_ref().map_or_else(String::new, |p| format!(" from {} to {}", p.first, p.last));
+    let period = report
+        .period
+        .as_ref()
+        .map_or_else(String::new, |p| format!(" from {} to {}", p.first, p.last));
     let lines = [
         "Title: Privacy Lens: trackers seen in my App Privacy Report".to_owned(),
         format!("{} domains that Privacy Lens marks as trackers or that Apple flags (domainType 1), contacted{period}.", domains.len()),
@@ -266,7 +333,17 @@ mod tests {
         for name in ["graph.facebook.com", "a1_b.x-y.cn", "xn--fiqs8s.com"] {
             assert!(is_host_name(name), "{name}");
         }
-        for name in ["8.8.8.8", "localhost", "evil.com\n0.0.0.0 x", "a b.com", "-x.com", "x..com", "Ads.com", "||x^.com", "#.com"] {
+        for name in [
+            "8.8.8.8",
+            "localhost",
+            "evil.com\n0.0.0.0 x",
+            "a b.com",
+            "-x.com",
+            "x..com",
+            "Ads.com",
+            "||x^.com",
+            "#.com",
+        ] {
             assert!(!is_host_name(name), "{name:?}");
         }
     }

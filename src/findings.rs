@@ -33,15 +33,32 @@ pub fn find(apps: &[AppSummary], days: u64, options: &Options) -> Vec<Finding> {
     }
     let rule_order = |rule: &str| RULES.iter().position(|r| *r == rule).unwrap_or(RULES.len());
     findings.sort_by(|a, b| {
-        (a.apple, rule_order(a.rule), std::cmp::Reverse(a.count), &a.bundle_id, &a.category)
-            .cmp(&(b.apple, rule_order(b.rule), std::cmp::Reverse(b.count), &b.bundle_id, &b.category))
+        (
+            a.apple,
+            rule_order(a.rule),
+            std::cmp::Reverse(a.count),
+            &a.bundle_id,
+            &a.category,
+        )
+            .cmp(&(
+                b.apple,
+                rule_order(b.rule),
+                std::cmp::Reverse(b.count),
+                &b.bundle_id,
+                &b.category,
+            ))
     });
     findings
 }
 
 /// The rule ids, in the order findings are listed.
-pub const RULES: [&str; 5] =
-    ["quiet_hours_access", "long_access", "frequent_access", "flagged_domains", "third_party_trackers"];
+pub const RULES: [&str; 5] = [
+    "quiet_hours_access",
+    "long_access",
+    "frequent_access",
+    "flagged_domains",
+    "third_party_trackers",
+];
 
 /// `quiet_hours_access`: an app × category with at least `quiet_hours_min` intervals that
 /// began in the quiet-hours window. Count: those intervals.
@@ -62,11 +79,18 @@ fn quiet_hours_access(
         .copied()
         .filter(|interval| quiet.contains(interval.begin.local_minute_of_day()))
         .collect();
-    let mut nights: Vec<i64> = intervals.iter().map(|i| quiet_night(i.begin, quiet.start_minute())).collect();
+    let mut nights: Vec<i64> = intervals
+        .iter()
+        .map(|i| quiet_night(i.begin, quiet.start_minute()))
+        .collect();
     nights.sort_unstable();
     nights.dedup();
     let longest = intervals.iter().map(Interval::seconds).fold(0.0, f64::max);
-    let context = peers.context(&category.category, Measure::QuietHours, category.quiet_hours as f64);
+    let context = peers.context(
+        &category.category,
+        Measure::QuietHours,
+        category.quiet_hours as f64,
+    );
     let name = &category.category;
     // WeChat's 2021 explanation was about the photo library; it is cited only there.
     let wechat = if name == "photos" {
@@ -96,12 +120,25 @@ fn quiet_hours_access(
     params.insert("intervals".into(), json!(category.intervals));
     params.insert("days".into(), json!(days));
     params.insert("max_seconds".into(), json!(longest));
-    Some(finding("quiet_hours_access", app, Some(name), category.quiet_hours, params, intervals, text))
+    Some(finding(
+        "quiet_hours_access",
+        app,
+        Some(name),
+        category.quiet_hours,
+        params,
+        intervals,
+        text,
+    ))
 }
 
 /// `long_access`: an interval of photos, contacts or the media library that lasted at least
 /// `long_seconds`. Count: such intervals.
-fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, options: &Options) -> Option<Finding> {
+fn long_access(
+    app: &AppSummary,
+    category: &CategorySummary,
+    peers: &Peers,
+    options: &Options,
+) -> Option<Finding> {
     let limit = options.thresholds.long_seconds;
     let library = LIBRARY_CATEGORIES.contains(&category.category.as_str());
     // Written so that a NaN threshold matches nothing.
@@ -110,8 +147,12 @@ fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, opti
     if !library || category.intervals == 0 || below {
         return None;
     }
-    let intervals: Vec<Interval> =
-        category.timeline.iter().copied().filter(|interval| interval.seconds() >= limit).collect();
+    let intervals: Vec<Interval> = category
+        .timeline
+        .iter()
+        .copied()
+        .filter(|interval| interval.seconds() >= limit)
+        .collect();
     let count = intervals.len() as u64;
     let context = peers.context(&category.category, Measure::Longest, category.max_seconds);
     let name = &category.category;
@@ -131,7 +172,15 @@ fn long_access(app: &AppSummary, category: &CategorySummary, peers: &Peers, opti
     params.insert("long_seconds".into(), json!(limit));
     params.insert("max_seconds".into(), json!(category.max_seconds));
     params.insert("intervals".into(), json!(category.intervals));
-    Some(finding("long_access", app, Some(name), count, params, intervals, text))
+    Some(finding(
+        "long_access",
+        app,
+        Some(name),
+        count,
+        params,
+        intervals,
+        text,
+    ))
 }
 
 /// `frequent_access`: an app × category with at least `frequent_per_day` intervals per
@@ -150,8 +199,15 @@ fn frequent_access(
     if category.intervals == 0 || below {
         return None;
     }
-    let busiest = category.by_day.iter().max_by(|a, b| a.intervals.cmp(&b.intervals).then(b.date.cmp(&a.date)))?;
-    let context = peers.context(&category.category, Measure::Intervals, category.intervals as f64);
+    let busiest = category
+        .by_day
+        .iter()
+        .max_by(|a, b| a.intervals.cmp(&b.intervals).then(b.date.cmp(&a.date)))?;
+    let context = peers.context(
+        &category.category,
+        Measure::Intervals,
+        category.intervals as f64,
+    );
     let name = &category.category;
     let per_day = (per_day * 10.0).round() / 10.0;
     let text = format!(
@@ -172,7 +228,15 @@ fn frequent_access(
     params.insert("busiest_day".into(), json!(busiest.date));
     params.insert("busiest_day_intervals".into(), json!(busiest.intervals));
     let intervals = category.timeline.clone();
-    Some(finding("frequent_access", app, Some(name), category.intervals, params, intervals, text))
+    Some(finding(
+        "frequent_access",
+        app,
+        Some(name),
+        category.intervals,
+        params,
+        intervals,
+        text,
+    ))
 }
 
 /// `flagged_domains`: an app contacted domains Apple flags (`domainType` 1) as possibly
@@ -183,9 +247,15 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
         return None;
     }
     let flagged: Vec<_> = network.by_domain.iter().filter(|d| d.flagged).collect();
-    let hits = flagged.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
+    let hits = flagged
+        .iter()
+        .fold(0u64, |sum, d| sum.saturating_add(d.hits));
     let upper_bound = flagged.iter().any(|d| d.hits_upper_bound);
-    let mut owners: Vec<&str> = flagged.iter().map(|d| d.ownership.apple_owner.as_str()).filter(|o| !o.is_empty()).collect();
+    let mut owners: Vec<&str> = flagged
+        .iter()
+        .map(|d| d.ownership.apple_owner.as_str())
+        .filter(|o| !o.is_empty())
+        .collect();
     owners.sort_unstable();
     owners.dedup();
     let named: Vec<&str> = flagged.iter().take(5).map(|d| d.domain.as_str()).collect();
@@ -204,11 +274,25 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
         context = context.sentence("network"),
     );
     let mut params = context.params();
-    params.insert("domains".into(), json!(flagged.iter().map(|d| d.domain.as_str()).collect::<Vec<_>>()));
+    params.insert(
+        "domains".into(),
+        json!(flagged
+            .iter()
+            .map(|d| d.domain.as_str())
+            .collect::<Vec<_>>()),
+    );
     params.insert("owners".into(), json!(owners));
     params.insert("hits".into(), json!(hits));
     params.insert("hits_upper_bound".into(), json!(upper_bound));
-    Some(finding("flagged_domains", app, None, network.flagged_domains, params, Vec::new(), text))
+    Some(finding(
+        "flagged_domains",
+        app,
+        None,
+        network.flagged_domains,
+        params,
+        Vec::new(),
+        text,
+    ))
 }
 
 /// `third_party_trackers`: an app contacted at least `trackers_min` advertising or analytics
@@ -219,10 +303,19 @@ fn third_party_trackers(app: &AppSummary, peers: &Peers, options: &Options) -> O
     if network.tracker_domains == 0 || network.tracker_domains < options.thresholds.trackers_min {
         return None;
     }
-    let trackers: Vec<_> = network.by_domain.iter().filter(|d| d.ownership.tracker && d.party != "first").collect();
-    let hits = trackers.iter().fold(0u64, |sum, d| sum.saturating_add(d.hits));
+    let trackers: Vec<_> = network
+        .by_domain
+        .iter()
+        .filter(|d| d.ownership.tracker && d.party != "first")
+        .collect();
+    let hits = trackers
+        .iter()
+        .fold(0u64, |sum, d| sum.saturating_add(d.hits));
     let upper_bound = trackers.iter().any(|d| d.hits_upper_bound);
-    let mut companies: Vec<&str> = trackers.iter().filter_map(|d| d.ownership.owner.as_deref()).collect();
+    let mut companies: Vec<&str> = trackers
+        .iter()
+        .filter_map(|d| d.ownership.owner.as_deref())
+        .collect();
     companies.sort_unstable();
     companies.dedup();
     let named: Vec<&str> = trackers.iter().take(5).map(|d| d.domain.as_str()).collect();
@@ -240,11 +333,25 @@ fn third_party_trackers(app: &AppSummary, peers: &Peers, options: &Options) -> O
         context = context.sentence("network"),
     );
     let mut params = context.params();
-    params.insert("domains".into(), json!(trackers.iter().map(|d| d.domain.as_str()).collect::<Vec<_>>()));
+    params.insert(
+        "domains".into(),
+        json!(trackers
+            .iter()
+            .map(|d| d.domain.as_str())
+            .collect::<Vec<_>>()),
+    );
     params.insert("companies".into(), json!(companies));
     params.insert("hits".into(), json!(hits));
     params.insert("hits_upper_bound".into(), json!(upper_bound));
-    Some(finding("third_party_trackers", app, None, network.tracker_domains, params, Vec::new(), text))
+    Some(finding(
+        "third_party_trackers",
+        app,
+        None,
+        network.tracker_domains,
+        params,
+        Vec::new(),
+        text,
+    ))
 }
 
 /// How an app is named in a sentence: `WeChat (com.tencent.xin)` when the table knows it.
@@ -269,7 +376,11 @@ fn finding(
     if let Some(category) = category {
         params.insert("category".into(), json!(category));
     }
-    let longest_first = |a: &Interval, b: &Interval| b.seconds().total_cmp(&a.seconds()).then(a.begin.cmp(&b.begin));
+    let longest_first = |a: &Interval, b: &Interval| {
+        b.seconds()
+            .total_cmp(&a.seconds())
+            .then(a.begin.cmp(&b.begin))
+    };
     // Only the first few are cited: select them before sorting (rules may pass thousands).
     if intervals.len() > EVIDENCE {
         intervals.select_nth_unstable_by(EVIDENCE - 1, longest_first);
@@ -317,25 +428,42 @@ struct Peers<'a> {
 impl<'a> Peers<'a> {
     fn of(apps: &'a [AppSummary]) -> Peers<'a> {
         let mut by_category: HashMap<&str, [Vec<f64>; 3]> = HashMap::default();
-        for category in apps.iter().flat_map(|app| &app.access).filter(|c| c.intervals > 0) {
+        for category in apps
+            .iter()
+            .flat_map(|app| &app.access)
+            .filter(|c| c.intervals > 0)
+        {
             let values = by_category.entry(category.category.as_str()).or_default();
             values[Measure::QuietHours as usize].push(category.quiet_hours as f64);
             values[Measure::Longest as usize].push(category.max_seconds);
             values[Measure::Intervals as usize].push(category.intervals as f64);
         }
-        let mut flagged: Vec<f64> =
-            apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.flagged_domains as f64).collect();
-        let mut trackers: Vec<f64> =
-            apps.iter().filter(|a| a.network.domains > 0).map(|a| a.network.tracker_domains as f64).collect();
+        let mut flagged: Vec<f64> = apps
+            .iter()
+            .filter(|a| a.network.domains > 0)
+            .map(|a| a.network.flagged_domains as f64)
+            .collect();
+        let mut trackers: Vec<f64> = apps
+            .iter()
+            .filter(|a| a.network.domains > 0)
+            .map(|a| a.network.tracker_domains as f64)
+            .collect();
         let highest_first = |values: &mut Vec<f64>| values.sort_unstable_by(|a, b| b.total_cmp(a));
         by_category.values_mut().flatten().for_each(highest_first);
         highest_first(&mut flagged);
         highest_first(&mut trackers);
-        Peers { by_category, flagged, trackers }
+        Peers {
+            by_category,
+            flagged,
+            trackers,
+        }
     }
 
     fn context(&self, category: &str, measure: Measure, own: f64) -> Context {
-        let values = self.by_category.get(category).map_or(&[][..], |values| &values[measure as usize][..]);
+        let values = self
+            .by_category
+            .get(category)
+            .map_or(&[][..], |values| &values[measure as usize][..]);
         Context::among(values, own)
     }
 }
@@ -355,7 +483,11 @@ impl Context {
     fn among(values: &[f64], own: f64) -> Context {
         let higher = values.partition_point(|&v| v > own);
         let at_least = values.partition_point(|&v| v >= own);
-        Context { rank: 1 + higher, tied: (at_least - higher).saturating_sub(1), compared: values.len().max(1) }
+        Context {
+            rank: 1 + higher,
+            tied: (at_least - higher).saturating_sub(1),
+            compared: values.len().max(1),
+        }
     }
 
     fn params(&self) -> Map<String, Value> {
@@ -386,7 +518,11 @@ impl Context {
 /// the night that began on the evening before.
 fn quiet_night(begin: Timestamp, window_start: u16) -> i64 {
     let day = begin.local_day();
-    if window_start > 0 && begin.local_minute_of_day() < window_start { day - 1 } else { day }
+    if window_start > 0 && begin.local_minute_of_day() < window_start {
+        day - 1
+    } else {
+        day
+    }
 }
 
 /// A category name as English words: `mediaLibrary` → `media library`.
@@ -408,7 +544,11 @@ fn object(category: &str) -> String {
 
 /// `1 time`, `3 times`.
 fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 fn ordinal(n: usize) -> String {

@@ -29,7 +29,10 @@ impl Default for RandomState {
     fn default() -> Self {
         match HOST_SEED.get() {
             // The shared seed is the secret; the per-table seed only keeps tables apart.
-            Some(shared) => RandomState(SeedableRandomState::with_seed(TABLES.fetch_add(1, Ordering::Relaxed), shared)),
+            Some(shared) => RandomState(SeedableRandomState::with_seed(
+                TABLES.fetch_add(1, Ordering::Relaxed),
+                shared,
+            )),
             None => RandomState(SeedableRandomState::random()),
         }
     }

@@ -37,7 +37,11 @@ const RECENT_SLOTS: usize = 32;
 
 impl Default for Names {
     fn default() -> Self {
-        Names { texts: Vec::new(), index: HashMap::default(), recent: [Name::MAX; RECENT_SLOTS] }
+        Names {
+            texts: Vec::new(),
+            index: HashMap::default(),
+            recent: [Name::MAX; RECENT_SLOTS],
+        }
     }
 }
 
@@ -50,7 +54,11 @@ impl Names {
         let last = text.as_bytes().last().copied().unwrap_or(0);
         let slot = (text.len() * 7 + usize::from(last)) % RECENT_SLOTS;
         let recent = self.recent[slot];
-        if self.texts.get(recent as usize).is_some_and(|known| **known == *text) {
+        if self
+            .texts
+            .get(recent as usize)
+            .is_some_and(|known| **known == *text)
+        {
             return recent;
         }
         self.look_up(text, slot)
@@ -215,16 +223,21 @@ impl AccessTable {
             AccessPair {
                 begin: end(AccessKind::Begin),
                 end: end(AccessKind::End),
-                end_origin: Origin { file: slot.end_file, line: u64::from(slot.end_line) },
+                end_origin: Origin {
+                    file: slot.end_file,
+                    line: u64::from(slot.end_line),
+                },
             }
         })
     }
 
     /// Kept access records (each begin and each end counts one).
     pub fn records(&self) -> u64 {
-        self.slots.iter().map(|slot| u64::from(slot.begin != 0) + u64::from(slot.end != 0)).sum()
+        self.slots
+            .iter()
+            .map(|slot| u64::from(slot.begin != 0) + u64::from(slot.end != 0))
+            .sum()
     }
-
 }
 
 /// The slot of `identifier` (whose UUID is `uuid`) and its index, added empty if the
@@ -260,9 +273,19 @@ fn kept_end(
         unusual[&(key, kind)]
     } else {
         let access_count = (word & ZERO_ACCESS_COUNT != 0).then_some(0);
-        UnusualEnd { app: slot.app, category: slot.category, broadcaster: None, access_count }
+        UnusualEnd {
+            app: slot.app,
+            category: slot.category,
+            broadcaster: None,
+            access_count,
+        }
     };
-    let end = AccessEnd { time, app: content.app, category: content.category, out_of_process: word & OUT_OF_PROCESS != 0 };
+    let end = AccessEnd {
+        time,
+        app: content.app,
+        category: content.category,
+        out_of_process: word & OUT_OF_PROCESS != 0,
+    };
     Some((end, content))
 }
 
@@ -343,7 +366,10 @@ struct Numbered<T> {
 
 impl<T> Default for Numbered<T> {
     fn default() -> Self {
-        Numbered { numbers: HashMap::default(), last: None }
+        Numbered {
+            numbers: HashMap::default(),
+            last: None,
+        }
     }
 }
 
@@ -370,14 +396,23 @@ pub struct ByIdentifier<V> {
 
 impl<V> Default for ByIdentifier<V> {
     fn default() -> Self {
-        ByIdentifier { uuids: HashMap::default(), texts: HashMap::default() }
+        ByIdentifier {
+            uuids: HashMap::default(),
+            texts: HashMap::default(),
+        }
     }
 }
 
 impl<V> ByIdentifier<V> {
     /// The value stored for `identifier`, set to `new` if there is none; `uuid` is
     /// [`parse_uuid`] of `identifier`.
-    fn slot_or(&mut self, identifier: &str, uuid: Option<Uuid>, names: &mut Names, new: V) -> &mut V {
+    fn slot_or(
+        &mut self,
+        identifier: &str,
+        uuid: Option<Uuid>,
+        names: &mut Names,
+        new: V,
+    ) -> &mut V {
         debug_assert_eq!(uuid, parse_uuid(identifier.as_bytes()));
         match uuid {
             Some(uuid) => self.uuids.entry(uuid).or_insert(new),
@@ -432,16 +467,33 @@ impl History {
 
     /// Adds one access record whose `timeStamp` parsed as `time` and whose `identifier`
     /// parsed as `uuid` ([`parse_uuid`]: the caller parses, so that it can be done ahead).
-    pub fn add_access(&mut self, access: &Access<'_>, uuid: Option<Uuid>, time: Timestamp, origin: Origin) {
+    pub fn add_access(
+        &mut self,
+        access: &Access<'_>,
+        uuid: Option<Uuid>,
+        time: Timestamp,
+        origin: Origin,
+    ) {
         if self.reserve > 0 {
             // Best effort: a failed reservation only means the table grows step by step.
-            let _ = self.access.index.uuids.try_reserve(std::mem::take(&mut self.reserve));
+            let _ = self
+                .access
+                .index
+                .uuids
+                .try_reserve(std::mem::take(&mut self.reserve));
             // As many slots as the index holds before it grows: the estimate is low on
             // purpose (see `reserve_for`), and a vector grown by doubling would waste more.
-            let _ = self.access.slots.try_reserve_exact(self.access.index.uuids.capacity());
+            let _ = self
+                .access
+                .slots
+                .try_reserve_exact(self.access.index.uuids.capacity());
         }
         let names = &mut self.names;
-        let AccessTable { index, slots, unusual } = &mut self.access;
+        let AccessTable {
+            index,
+            slots,
+            unusual,
+        } = &mut self.access;
         let (key, slot) = slot(index, slots, &access.identifier, uuid, names);
         let new = AccessContent {
             app: &access.accessor,
@@ -499,13 +551,27 @@ impl History {
     /// Adds one beta access event whose time parsed as `time`.
     pub fn add_event(&mut self, event: &Event<'_>, time: Timestamp, origin: Origin) {
         let names = &mut self.names;
-        let slot = self.events.slot_or(&event.identifier, parse_uuid(event.identifier.as_bytes()), names, None);
+        let slot = self.events.slot_or(
+            &event.identifier,
+            parse_uuid(event.identifier.as_bytes()),
+            names,
+            None,
+        );
         // Copies are ordered by instant, then app, category and offset (all as text).
-        let key = (time.utc_ms(), event.accessor.as_ref(), event.category.as_ref(), time.offset_minutes());
+        let key = (
+            time.utc_ms(),
+            event.accessor.as_ref(),
+            event.category.as_ref(),
+            time.offset_minutes(),
+        );
         if let Some(kept) = slot {
             self.duplicates += 1;
-            let kept_key =
-                (kept.time.utc_ms(), names.text(kept.app), names.text(kept.category), kept.time.offset_minutes());
+            let kept_key = (
+                kept.time.utc_ms(),
+                names.text(kept.app),
+                names.text(kept.category),
+                kept.time.offset_minutes(),
+            );
             if key >= kept_key {
                 return;
             }
@@ -519,9 +585,17 @@ impl History {
     }
 
     /// Adds one network record whose timestamps parsed as `first` and `last`.
-    pub fn add_network(&mut self, network: &Network<'_>, first: Timestamp, last: Timestamp, file: FileIndex) {
+    pub fn add_network(
+        &mut self,
+        network: &Network<'_>,
+        first: Timestamp,
+        last: Timestamp,
+        file: FileIndex,
+    ) {
         if self.reserve_network > 0 {
-            let _ = self.network.try_reserve(std::mem::take(&mut self.reserve_network));
+            let _ = self
+                .network
+                .try_reserve(std::mem::take(&mut self.reserve_network));
         }
         let record = NetworkRecord {
             app: self.names.intern(&network.bundle_id),
@@ -529,7 +603,10 @@ impl History {
             context: self.names.intern(&network.context),
             initiated_type: self.names.intern(&network.initiated_type),
             owner: self.names.intern(&network.domain_owner),
-            classes: self.network_classes.number((network.domain_classification, network.context_verification_type)),
+            classes: self.network_classes.number((
+                network.domain_classification,
+                network.context_verification_type,
+            )),
             domain_type: network.domain_type,
             hits: network.hits,
             first,
@@ -580,7 +657,9 @@ impl<'t> AccessContent<'t> {
         match self.time.utc_ms().cmp(&kept.time.utc_ms()) {
             std::cmp::Ordering::Less => true,
             std::cmp::Ordering::Greater => false,
-            std::cmp::Ordering::Equal => self.canonical_line(identifier, kind) < kept.canonical_line(identifier, kind),
+            std::cmp::Ordering::Equal => {
+                self.canonical_line(identifier, kind) < kept.canonical_line(identifier, kind)
+            }
         }
     }
 
@@ -614,10 +693,16 @@ mod tests {
     #[test]
     fn an_access_slot_stays_small() {
         // One per access identifier of a year of exports: the size is a memory budget.
-        assert_eq!(std::mem::size_of::<AccessSlot>() + std::mem::size_of::<(Uuid, SlotIndex)>(), 56);
+        assert_eq!(
+            std::mem::size_of::<AccessSlot>() + std::mem::size_of::<(Uuid, SlotIndex)>(),
+            56
+        );
         // One per distinct network record.
         assert_eq!(std::mem::size_of::<NetworkRecord>(), 56);
-        assert_eq!(std::mem::size_of::<Files>(), 2 * std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<Files>(),
+            2 * std::mem::size_of::<usize>()
+        );
     }
 
     /// Adds the access line with the given parts to `history`.
@@ -625,28 +710,71 @@ mod tests {
         let text = format!(
             r#"{{{extra}"accessor":{{"identifier":"{app}","identifierType":"bundleID"}},"category":"photos","identifier":"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA","kind":"{kind}","timeStamp":"{time}","type":"access"}}"#
         );
-        let Ok(crate::record::Line::Access(access)) = crate::decode::decode_line(text.as_bytes()) else { panic!("{text}") };
+        let Ok(crate::record::Line::Access(access)) = crate::decode::decode_line(text.as_bytes())
+        else {
+            panic!("{text}")
+        };
         let uuid = parse_uuid(access.identifier.as_bytes());
-        history.add_access(&access, uuid, Timestamp::parse(&access.time_stamp).unwrap(), Origin { file: 0, line });
+        history.add_access(
+            &access,
+            uuid,
+            Timestamp::parse(&access.time_stamp).unwrap(),
+            Origin { file: 0, line },
+        );
     }
 
     #[test]
     fn ends_that_do_not_fit_their_slot_are_kept_aside_until_replaced() {
         let mut history = History::default();
-        add(&mut history, "com.a", "intervalBegin", "2025-03-27T00:00:00.000Z", r#""accessCount":0,"#, 1);
+        add(
+            &mut history,
+            "com.a",
+            "intervalBegin",
+            "2025-03-27T00:00:00.000Z",
+            r#""accessCount":0,"#,
+            1,
+        );
         // Another app, a broadcaster and a count other than 0: all kept beside the slot.
-        let unusual = r#""accessCount":5,"broadcaster":{"identifier":"com.c","identifierType":"bundleID"},"#;
-        add(&mut history, "com.b", "intervalEnd", "2025-03-27T01:01:00.000+01:00", unusual, 2);
+        let unusual =
+            r#""accessCount":5,"broadcaster":{"identifier":"com.c","identifierType":"bundleID"},"#;
+        add(
+            &mut history,
+            "com.b",
+            "intervalEnd",
+            "2025-03-27T01:01:00.000+01:00",
+            unusual,
+            2,
+        );
         let pair = history.access.pairs().next().unwrap();
         let (begin, end) = (pair.begin.unwrap(), pair.end.unwrap());
-        assert_eq!((history.names.text(begin.app), history.names.text(end.app)), ("com.a", "com.b"));
-        assert_eq!((end.time.offset_minutes(), pair.end_origin), (60, Origin { file: 0, line: 2 }));
+        assert_eq!(
+            (history.names.text(begin.app), history.names.text(end.app)),
+            ("com.a", "com.b")
+        );
+        assert_eq!(
+            (end.time.offset_minutes(), pair.end_origin),
+            (60, Origin { file: 0, line: 2 })
+        );
         assert_eq!(history.access.unusual.len(), 1);
         // An earlier copy of the end replaces it and fits the slot again.
-        add(&mut history, "com.a", "intervalEnd", "2025-03-27T00:00:30.000Z", r#""outOfProcess":true,"#, 3);
+        add(
+            &mut history,
+            "com.a",
+            "intervalEnd",
+            "2025-03-27T00:00:30.000Z",
+            r#""outOfProcess":true,"#,
+            3,
+        );
         let pair = history.access.pairs().next().unwrap();
         let end = pair.end.unwrap();
-        assert_eq!((history.names.text(end.app), end.out_of_process, pair.end_origin.line), ("com.a", true, 3));
+        assert_eq!(
+            (
+                history.names.text(end.app),
+                end.out_of_process,
+                pair.end_origin.line
+            ),
+            ("com.a", true, 3)
+        );
         assert!(history.access.unusual.is_empty());
         assert_eq!((history.access.records(), history.duplicates), (2, 1));
     }

@@ -20,23 +20,39 @@ pub fn identify<'d>(
     domains: &mut [DomainSummary],
     known: Vec<Option<DomainIdentity<'d>>>,
 ) -> Vec<CompanySummary> {
-    let position: HashMap<&str, usize> = domains.iter().enumerate().map(|(at, d)| (d.domain.as_str(), at)).collect();
+    let position: HashMap<&str, usize> = domains
+        .iter()
+        .enumerate()
+        .map(|(at, d)| (d.domain.as_str(), at))
+        .collect();
     // Apple's owners, copied out of the summaries (which are filled in below) and looked up once.
     let apple_owners: Vec<String> = {
-        let of_apps = apps.iter().flat_map(|app| &app.network.by_domain).map(|d| d.ownership.apple_owner.as_str());
+        let of_apps = apps
+            .iter()
+            .flat_map(|app| &app.network.by_domain)
+            .map(|d| d.ownership.apple_owner.as_str());
         let of_domains = domains.iter().map(|d| d.ownership.apple_owner.as_str());
-        let distinct: std::collections::HashSet<&str, crate::hashing::RandomState> = of_apps.chain(of_domains).collect();
+        let distinct: std::collections::HashSet<&str, crate::hashing::RandomState> =
+            of_apps.chain(of_domains).collect();
         distinct.into_iter().map(str::to_owned).collect()
     };
-    let by_apple_owner: HashMap<&str, DomainIdentity<'_>> =
-        apple_owners.iter().map(|owner| (owner.as_str(), directory.by_apple_owner(owner))).collect();
+    let by_apple_owner: HashMap<&str, DomainIdentity<'_>> = apple_owners
+        .iter()
+        .map(|owner| (owner.as_str(), directory.by_apple_owner(owner)))
+        .collect();
     let by_owner = |apple_owner: &str| by_apple_owner.get(apple_owner).cloned().unwrap_or_default();
     // Companies by name; apps and domains by their index in `apps` and `domains`.
     let mut companies: BTreeMap<&str, CompanyTotals<'_>> = BTreeMap::new();
     for (app_index, app) in apps.iter_mut().enumerate() {
         let identity = directory.app(&app.bundle_id);
-        app.name = identity.name.map_or_else(|| tidy_name(&app.bundle_id), str::to_owned);
-        app.name_source = if identity.name.is_some() { "table" } else { "bundle_id" };
+        app.name = identity
+            .name
+            .map_or_else(|| tidy_name(&app.bundle_id), str::to_owned);
+        app.name_source = if identity.name.is_some() {
+            "table"
+        } else {
+            "bundle_id"
+        };
         app.name_zh = identity.name_zh.map(str::to_owned);
         app.company = identity.company.map(|c| c.name.clone());
         app.company_zh = identity.company.and_then(|c| c.name_zh.clone());
@@ -70,8 +86,12 @@ pub fn identify<'d>(
                 totals.hits = totals.hits.saturating_add(domain.hits);
             }
         }
-        app.network.tracker_domains =
-            app.network.by_domain.iter().filter(|d| d.ownership.tracker && d.party != Party::First.as_str()).count() as u64;
+        app.network.tracker_domains = app
+            .network
+            .by_domain
+            .iter()
+            .filter(|d| d.ownership.tracker && d.party != Party::First.as_str())
+            .count() as u64;
         app.network.third_party_companies = third_parties.into_iter().map(str::to_owned).collect();
     }
     let mut companies: Vec<CompanySummary> = companies
@@ -81,7 +101,11 @@ pub fn identify<'d>(
             company_zh: totals.name_zh.map(str::to_owned),
             third_party_apps: totals.third_party_apps.len() as u64,
             // Apps are sorted by bundle ID, so their indexes are too.
-            apps: totals.apps.iter().map(|&at| apps[at].bundle_id.clone()).collect(),
+            apps: totals
+                .apps
+                .iter()
+                .map(|&at| apps[at].bundle_id.clone())
+                .collect(),
             domains: totals.domains.len() as u64,
             tracker_domains: totals.tracker_domains.len() as u64,
             hits: totals.hits,
@@ -91,14 +115,26 @@ pub fn identify<'d>(
         let found = known.unwrap_or_else(|| by_owner(&domain.ownership.apple_owner));
         describe(&mut domain.ownership, &found);
     }
-    companies.sort_by(|a, b| b.apps.len().cmp(&a.apps.len()).then(b.hits.cmp(&a.hits)).then_with(|| a.company.cmp(&b.company)));
+    companies.sort_by(|a, b| {
+        b.apps
+            .len()
+            .cmp(&a.apps.len())
+            .then(b.hits.cmp(&a.hits))
+            .then_with(|| a.company.cmp(&b.company))
+    });
     companies
 }
 
 /// What the project's table or the tracker database says of each domain (see
 /// [`Directory::known_domain`]), in the order of `domains`.
-pub fn known_domains<'d>(directory: &'d Directory, domains: &[DomainSummary]) -> Vec<Option<DomainIdentity<'d>>> {
-    domains.iter().map(|domain| directory.known_domain(&domain.domain)).collect()
+pub fn known_domains<'d>(
+    directory: &'d Directory,
+    domains: &[DomainSummary],
+) -> Vec<Option<DomainIdentity<'d>>> {
+    domains
+        .iter()
+        .map(|domain| directory.known_domain(&domain.domain))
+        .collect()
 }
 
 /// Fills `ownership` (all but Apple's owner, which the summary set) from what was found.
@@ -118,7 +154,9 @@ pub fn sources(directory: &Directory) -> Sources {
         project_companies: companies as u64,
         project_domains: domains as u64,
         trackerdb: directory.trackerdb().map(|(version, _)| version.to_owned()),
-        trackerdb_domains: directory.trackerdb().map_or(0, |(_, domains)| domains as u64),
+        trackerdb_domains: directory
+            .trackerdb()
+            .map_or(0, |(_, domains)| domains as u64),
     }
 }
 

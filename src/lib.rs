@@ -29,10 +29,10 @@
 mod beta1;
 mod compare;
 mod coverage;
-mod export;
 pub mod decode;
 mod digest;
 mod directory;
+mod export;
 mod findings;
 mod hashing;
 mod history;
@@ -52,10 +52,10 @@ pub mod uuid; // public (hidden) for the fuzz target `decode`
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use crate::findings::RULES;
-pub use crate::hashing::seed_with;
 pub use crate::compare::*;
 pub use crate::export::*;
+pub use crate::findings::RULES;
+pub use crate::hashing::seed_with;
 pub use crate::options::{parse_local_time, LocalRange, Options, QuietHours};
 pub use crate::report::*;
 pub use crate::summary::is_ip_literal;
@@ -108,7 +108,9 @@ impl Analyzer {
     /// anywhere. Without a started file the chunk is read as a file named `input`.
     pub fn feed(&mut self, chunk: &[u8]) {
         let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
-        let reader = self.current.get_or_insert_with(|| FileReader::new(index, "input"));
+        let reader = self
+            .current
+            .get_or_insert_with(|| FileReader::new(index, "input"));
         reader.feed(chunk, &mut self.history);
     }
 
@@ -118,13 +120,17 @@ impl Analyzer {
         let finished = self.current.take()?.finish(&mut self.history);
         if finished.summary.error.is_none() {
             let parsed = |time: &Option<String>| time.as_deref().and_then(Timestamp::parse);
-            if let (Some(first), Some(last)) = (parsed(&finished.summary.first), parsed(&finished.summary.last)) {
+            if let (Some(first), Some(last)) = (
+                parsed(&finished.summary.first),
+                parsed(&finished.summary.last),
+            ) {
                 self.windows.push((first, last));
             }
             self.unknown += finished.unknown;
             self.skipped += finished.summary.skipped;
             let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
-            self.diagnostics.push((index, finished.diagnostics, finished.diagnostics_omitted));
+            self.diagnostics
+                .push((index, finished.diagnostics, finished.diagnostics_omitted));
         }
         self.files.push(finished.summary);
         self.files.last()
@@ -139,7 +145,8 @@ impl Analyzer {
 
     /// Records read so far in all files, counting copies; for progress displays.
     pub fn records_read(&self) -> u64 {
-        self.files.iter().map(|f| f.records).sum::<u64>() + self.current.as_ref().map_or(0, FileReader::records)
+        self.files.iter().map(|f| f.records).sum::<u64>()
+            + self.current.as_ref().map_or(0, FileReader::records)
     }
 
     /// Whether at least one finished file was an export.
@@ -150,9 +157,15 @@ impl Analyzer {
     /// The report over everything read so far. A file still being read contributes the
     /// records read from it, but appears in `files` (and its diagnostics) once finished.
     pub fn report(&self, options: &Options) -> Report {
-        let (mut summaries, known) =
-            summary::summarize(&self.history, options, |domains| identities::known_domains(&self.directory, domains));
-        let companies = identities::identify(&self.directory, &mut summaries.apps, &mut summaries.domains, known);
+        let (mut summaries, known) = summary::summarize(&self.history, options, |domains| {
+            identities::known_domains(&self.directory, domains)
+        });
+        let companies = identities::identify(
+            &self.directory,
+            &mut summaries.apps,
+            &mut summaries.domains,
+            known,
+        );
         let period = summaries.span.0.map(|(first, last)| Period {
             first: first.to_rfc3339(),
             last: last.to_rfc3339(),
@@ -198,7 +211,16 @@ impl Analyzer {
     /// [`parse_local_time`]) with the history from then on.
     pub fn compare_split(&self, split_at: i64, options: &Options) -> Comparison {
         let (before, after) = LocalRange::split_at(split_at);
-        compare(&self.report(&Options { range: before, ..*options }), &self.report(&Options { range: after, ..*options }))
+        compare(
+            &self.report(&Options {
+                range: before,
+                ..*options
+            }),
+            &self.report(&Options {
+                range: after,
+                ..*options
+            }),
+        )
     }
 
     /// Reading and pairing diagnostics together: per file in the order read, by line, at
@@ -209,13 +231,16 @@ impl Analyzer {
         for (index, reading, reading_omitted) in &self.diagnostics {
             let name = &self.files[*index as usize].name;
             let mut file: Vec<Diagnostic> = reading.clone();
-            file.extend(pairing.iter().filter(|(f, _, _)| f == index).map(|&(_, line, message)| Diagnostic {
-                file: name.clone(),
-                line,
-                message: message.to_owned(),
-            }));
+            file.extend(pairing.iter().filter(|(f, _, _)| f == index).map(
+                |&(_, line, message)| Diagnostic {
+                    file: name.clone(),
+                    line,
+                    message: message.to_owned(),
+                },
+            ));
             file.sort_by_key(|d| d.line);
-            omitted += reading_omitted + file.len().saturating_sub(reader::MAX_DIAGNOSTICS_PER_FILE) as u64;
+            omitted += reading_omitted
+                + file.len().saturating_sub(reader::MAX_DIAGNOSTICS_PER_FILE) as u64;
             file.truncate(reader::MAX_DIAGNOSTICS_PER_FILE);
             listed.extend(file);
         }
@@ -224,7 +249,10 @@ impl Analyzer {
 }
 
 /// Reads whole files given as `(name, bytes)` and reports on them in one call.
-pub fn analyze<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>, options: &Options) -> Report {
+pub fn analyze<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    options: &Options,
+) -> Report {
     let mut analyzer = Analyzer::new();
     for (name, bytes) in files {
         analyzer.start_file(name);

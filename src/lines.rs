@@ -40,7 +40,10 @@ impl LineSplitter {
             } else {
                 self.take_tail(head);
                 if self.dropped > 0 {
-                    on_line(Piece::TooLong(self.line, self.dropped + self.carry.len() as u64));
+                    on_line(Piece::TooLong(
+                        self.line,
+                        self.dropped + self.carry.len() as u64,
+                    ));
                 } else {
                     on_line(Piece::Line(self.line, &self.carry));
                 }
@@ -109,7 +112,12 @@ mod tests {
         let lines = split(&[b"ab", b"c\nde", b"\n\nf"]);
         assert_eq!(
             lines,
-            vec![(1, Ok(b"abc".to_vec())), (2, Ok(b"de".to_vec())), (3, Ok(vec![])), (4, Ok(b"f".to_vec()))]
+            vec![
+                (1, Ok(b"abc".to_vec())),
+                (2, Ok(b"de".to_vec())),
+                (3, Ok(vec![])),
+                (4, Ok(b"f".to_vec()))
+            ]
         );
     }
 
@@ -117,10 +125,20 @@ mod tests {
     fn drops_overlong_lines_but_keeps_counting() {
         let long = vec![b'x'; MAX_LINE + 10];
         let lines = split(&[b"a\n", &long[..MAX_LINE], &long[MAX_LINE..], b"\nb"]);
-        assert_eq!(lines, vec![(1, Ok(b"a".to_vec())), (2, Err(MAX_LINE as u64 + 10)), (3, Ok(b"b".to_vec()))]);
+        assert_eq!(
+            lines,
+            vec![
+                (1, Ok(b"a".to_vec())),
+                (2, Err(MAX_LINE as u64 + 10)),
+                (3, Ok(b"b".to_vec()))
+            ]
+        );
         let mut whole = long.clone();
         whole.extend_from_slice(b"\nc\n");
-        assert_eq!(split(&[&whole]), vec![(1, Err(MAX_LINE as u64 + 10)), (2, Ok(b"c".to_vec()))]);
+        assert_eq!(
+            split(&[&whole]),
+            vec![(1, Err(MAX_LINE as u64 + 10)), (2, Ok(b"c".to_vec()))]
+        );
         assert_eq!(split(&[&long]), vec![(1, Err(MAX_LINE as u64 + 10))]);
     }
 }

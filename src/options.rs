@@ -34,11 +34,15 @@ pub struct LocalRange {
 
 impl LocalRange {
     /// The whole history.
-    pub const ALL: LocalRange = LocalRange { from: None, until: None };
+    pub const ALL: LocalRange = LocalRange {
+        from: None,
+        until: None,
+    };
 
     /// Whether a time given as local milliseconds falls in the range.
     pub fn contains_local(self, local_ms: i64) -> bool {
-        self.from.is_none_or(|from| local_ms >= from) && self.until.is_none_or(|until| local_ms < until)
+        self.from.is_none_or(|from| local_ms >= from)
+            && self.until.is_none_or(|until| local_ms < until)
     }
 
     /// Whether a local calendar day (days since 1970-01-01) overlaps the range.
@@ -50,7 +54,16 @@ impl LocalRange {
 
     /// Before and after a local time: the two halves of a history split there.
     pub fn split_at(local_ms: i64) -> (LocalRange, LocalRange) {
-        (LocalRange { from: None, until: Some(local_ms) }, LocalRange { from: Some(local_ms), until: None })
+        (
+            LocalRange {
+                from: None,
+                until: Some(local_ms),
+            },
+            LocalRange {
+                from: Some(local_ms),
+                until: None,
+            },
+        )
     }
 }
 
@@ -61,19 +74,31 @@ pub fn parse_local_time(text: &str) -> Result<i64, String> {
     let text = text.trim();
     let time = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
-        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|date| date.and_time(chrono::NaiveTime::MIN)))
-        .map_err(|_| format!("{text:?} should be a date such as 2021-10-08 or 2021-10-08T12:00 (local time)"))?;
+        .or_else(|_| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|date| date.and_time(chrono::NaiveTime::MIN))
+        })
+        .map_err(|_| {
+            format!("{text:?} should be a date such as 2021-10-08 or 2021-10-08T12:00 (local time)")
+        })?;
     Ok(time.and_utc().timestamp_millis())
 }
 
 /// Local milliseconds as `YYYY-MM-DDTHH:MM` (the form [`parse_local_time`] reads).
 pub fn format_local_time(local_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(local_ms).map_or_else(String::new, |time| time.format("%Y-%m-%dT%H:%M").to_string())
+    chrono::DateTime::from_timestamp_millis(local_ms).map_or_else(String::new, |time| {
+        time.format("%Y-%m-%dT%H:%M").to_string()
+    })
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { quiet_hours_min: 3, frequent_per_day: 24.0, long_seconds: 30.0, trackers_min: 1 }
+        Thresholds {
+            quiet_hours_min: 3,
+            frequent_per_day: 24.0,
+            long_seconds: 30.0,
+            trackers_min: 1,
+        }
     }
 }
 
@@ -88,14 +113,20 @@ pub struct QuietHours {
 impl Default for QuietHours {
     /// 00:00–06:00.
     fn default() -> Self {
-        QuietHours { start: 0, end: 6 * 60 }
+        QuietHours {
+            start: 0,
+            end: 6 * 60,
+        }
     }
 }
 
 impl QuietHours {
     /// A window from minutes after midnight; `None` unless both are below 1440.
     pub fn new(start_minute: u16, end_minute: u16) -> Option<QuietHours> {
-        (start_minute < 1440 && end_minute < 1440).then_some(QuietHours { start: start_minute, end: end_minute })
+        (start_minute < 1440 && end_minute < 1440).then_some(QuietHours {
+            start: start_minute,
+            end: end_minute,
+        })
     }
 
     /// Whether a local clock time (minutes after midnight) falls in the window.
@@ -138,7 +169,11 @@ impl FromStr for QuietHours {
 
     /// Parses `HH:MM-HH:MM`, e.g. `22:00-07:00`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let invalid = || format!("quiet hours {text:?} should look like 22:00-07:00 (HH:MM-HH:MM, 24-hour clock)");
+        let invalid = || {
+            format!(
+                "quiet hours {text:?} should look like 22:00-07:00 (HH:MM-HH:MM, 24-hour clock)"
+            )
+        };
         let (start, end) = text.trim().split_once('-').ok_or_else(invalid)?;
         let minute = |part: &str| -> Option<u16> {
             let (hours, minutes) = part.trim().split_once(':')?;
@@ -149,7 +184,11 @@ impl FromStr for QuietHours {
             let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
             (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
         };
-        QuietHours::new(minute(start).ok_or_else(invalid)?, minute(end).ok_or_else(invalid)?).ok_or_else(invalid)
+        QuietHours::new(
+            minute(start).ok_or_else(invalid)?,
+            minute(end).ok_or_else(invalid)?,
+        )
+        .ok_or_else(invalid)
     }
 }
 
@@ -170,7 +209,15 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_window() {
-        for text in ["", "22-07", "24:00-06:00", "22:00", "2:00-06:00", "aa:bb-cc:dd", "22:00-06:60"] {
+        for text in [
+            "",
+            "22-07",
+            "24:00-06:00",
+            "22:00",
+            "2:00-06:00",
+            "aa:bb-cc:dd",
+            "22:00-06:60",
+        ] {
             assert!(text.parse::<QuietHours>().is_err(), "{text}");
         }
     }

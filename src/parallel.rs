@@ -42,7 +42,14 @@ struct Taken<'a> {
 impl<'a> Taken<'a> {
     fn digest(mut self) -> (usize, Digested<'a>) {
         let text = digest_batch(self.bytes, &mut self.buffer);
-        (self.number, Digested { bytes: self.bytes, text, lines: self.buffer })
+        (
+            self.number,
+            Digested {
+                bytes: self.bytes,
+                text,
+                lines: self.buffer,
+            },
+        )
     }
 }
 
@@ -79,7 +86,11 @@ impl<'a> Queue<'a> {
         self.rest = rest;
         let number = self.taken;
         self.taken += 1;
-        Some(Taken { number, bytes, buffer: self.spare.pop().unwrap_or_default() })
+        Some(Taken {
+            number,
+            bytes,
+            buffer: self.spare.pop().unwrap_or_default(),
+        })
     }
 
     fn put(&mut self, (number, digested): (usize, Digested<'a>)) {
@@ -101,7 +112,10 @@ impl<'a> Shared<'a> {
 
     fn wait<'g>(&self, mut queue: MutexGuard<'g, Queue<'a>>) -> MutexGuard<'g, Queue<'a>> {
         queue.waiting += 1;
-        let mut queue = self.changed.wait(queue).unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self
+            .changed
+            .wait(queue)
+            .unwrap_or_else(PoisonError::into_inner);
         queue.waiting -= 1;
         queue
     }
@@ -145,7 +159,10 @@ pub fn digest_on_two_threads<'a>(
         waiting: 0,
         stopped: false,
     };
-    let shared = Shared { queue: Mutex::new(queue), changed: Condvar::new() };
+    let shared = Shared {
+        queue: Mutex::new(queue),
+        changed: Condvar::new(),
+    };
     std::thread::scope(|scope| {
         scope.spawn(|| help(&shared));
         let _leaving = Leaving(&shared);
@@ -154,7 +171,11 @@ pub fn digest_on_two_threads<'a>(
             let turn = queue.recorded % AHEAD;
             if let Some(digested) = queue.digested[turn].take() {
                 drop(queue);
-                record(Batch { bytes: digested.bytes, text: digested.text, lines: &digested.lines });
+                record(Batch {
+                    bytes: digested.bytes,
+                    text: digested.text,
+                    lines: &digested.lines,
+                });
                 queue = shared.lock();
                 queue.recorded += 1;
                 queue.spare.push(digested.lines);
@@ -173,7 +194,11 @@ pub fn digest_on_two_threads<'a>(
             }
         }
     });
-    *buffers = shared.queue.into_inner().unwrap_or_else(PoisonError::into_inner).spare;
+    *buffers = shared
+        .queue
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .spare;
 }
 
 /// The helping thread: digests batches while there are any and room for them.
@@ -202,8 +227,13 @@ mod tests {
     #[test]
     fn every_line_is_recorded_once_in_order_with_room_for_a_bounded_number_of_batches() {
         // Lines of many lengths, some longer than a batch.
-        let lines: Vec<String> = (0..20_000).map(|i| format!("{i}{}", "x".repeat((i * 7919) % 300 + (i % 997) * 100))).collect();
-        let bytes: Vec<u8> = lines.iter().flat_map(|line| line.bytes().chain([b'\n'])).collect();
+        let lines: Vec<String> = (0..20_000)
+            .map(|i| format!("{i}{}", "x".repeat((i * 7919) % 300 + (i % 997) * 100)))
+            .collect();
+        let bytes: Vec<u8> = lines
+            .iter()
+            .flat_map(|line| line.bytes().chain([b'\n']))
+            .collect();
         let mut buffers = Vec::new();
         for _ in 0..2 {
             let mut seen = Vec::new();
@@ -217,7 +247,11 @@ mod tests {
                 assert_eq!(start, text.len());
             });
             assert_eq!(seen, lines);
-            assert!((1..=AHEAD).contains(&buffers.len()), "{} buffers", buffers.len());
+            assert!(
+                (1..=AHEAD).contains(&buffers.len()),
+                "{} buffers",
+                buffers.len()
+            );
         }
     }
 
@@ -225,6 +259,8 @@ mod tests {
     #[should_panic(expected = "recording failed")]
     fn a_panic_while_recording_ends_the_run_and_is_passed_on() {
         let bytes = "line\n".repeat(1 << 20);
-        digest_on_two_threads(bytes.as_bytes(), &mut Vec::new(), |_| panic!("recording failed"));
+        digest_on_two_threads(bytes.as_bytes(), &mut Vec::new(), |_| {
+            panic!("recording failed")
+        });
     }
 }

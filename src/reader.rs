@@ -3,9 +3,9 @@
 
 use crate::beta1::{Beta1Block, BlockItem};
 use crate::decode::{decode_line, reference::quoted};
-use crate::digest::{digest_line, Content};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::digest::DigestedLine;
+use crate::digest::{digest_line, Content};
 use crate::history::{FileIndex, History, Origin};
 use crate::lines::{LineSplitter, Piece, MAX_LINE};
 #[cfg(not(target_arch = "wasm32"))]
@@ -41,21 +41,23 @@ struct Evidence {
 
 impl Evidence {
     fn generation(&self) -> Option<Generation> {
-        Some(if self.access_metadata_version == Some(2) || self.beta1_block {
-            Generation::Ios15Beta1
-        } else if self.markers || self.untyped_network || (self.events && !self.typed_access) {
-            Generation::Ios15Beta2
-        } else if self.access_count {
-            Generation::Ios18
-        } else if self.ios15_2_network_keys {
-            Generation::Ios15_2
-        } else if self.typed_network {
-            Generation::Ios15_0
-        } else if self.typed_access {
-            Generation::Ios15To17
-        } else {
-            return None;
-        })
+        Some(
+            if self.access_metadata_version == Some(2) || self.beta1_block {
+                Generation::Ios15Beta1
+            } else if self.markers || self.untyped_network || (self.events && !self.typed_access) {
+                Generation::Ios15Beta2
+            } else if self.access_count {
+                Generation::Ios18
+            } else if self.ios15_2_network_keys {
+                Generation::Ios15_2
+            } else if self.typed_network {
+                Generation::Ios15_0
+            } else if self.typed_access {
+                Generation::Ios15To17
+            } else {
+                return None;
+            },
+        )
     }
 }
 
@@ -148,7 +150,9 @@ impl FileReader {
     /// through the line splitter as usual.
     #[cfg(not(target_arch = "wasm32"))]
     fn feed_on_two_threads(&mut self, chunk: &[u8], history: &mut History) {
-        let (Some(first), Some(last)) = (memchr::memchr(b'\n', chunk), memchr::memrchr(b'\n', chunk)) else {
+        let (Some(first), Some(last)) =
+            (memchr::memchr(b'\n', chunk), memchr::memrchr(b'\n', chunk))
+        else {
             self.feed_lines(chunk, history);
             return;
         };
@@ -173,7 +177,9 @@ impl FileReader {
             match (piece, batch.text) {
                 // A record's line is not blank nor `{`, so all `line` would do first is
                 // this, unless it is in a beta-1 block (which the block reads).
-                (Piece::Line(line, _), Some(text)) if self.block.is_none() && !matches!(digested.content, Content::Other) => {
+                (Piece::Line(line, _), Some(text))
+                    if self.block.is_none() && !matches!(digested.content, Content::Other) =>
+                {
                     self.line_count = line;
                     self.after_end_of_section = false;
                     self.digested(&digested.content, &text[start..digested.end], line, history);
@@ -269,7 +275,10 @@ impl FileReader {
         match piece {
             Piece::TooLong(line, length) => {
                 self.line_count = line;
-                self.skip(line, format!("the line is {length} bytes long, more than the {MAX_LINE}-byte limit"));
+                self.skip(
+                    line,
+                    format!("the line is {length} bytes long, more than the {MAX_LINE}-byte limit"),
+                );
             }
             Piece::Line(line, bytes) => {
                 self.line_count = line;
@@ -297,7 +306,8 @@ impl FileReader {
         }
         // Only the line right after `<end-of-section>` may open the beta-1 network section
         // (pretty-printed, or compacted onto one line).
-        let may_open_block = std::mem::take(&mut self.after_end_of_section) && trimmed.starts_with(b"{");
+        let may_open_block =
+            std::mem::take(&mut self.after_end_of_section) && trimmed.starts_with(b"{");
         if may_open_block && trimmed == b"{" {
             self.open_block(line, bytes, history);
             return;
@@ -326,8 +336,14 @@ impl FileReader {
     fn block_item(&mut self, item: BlockItem, history: &mut History) {
         match item {
             BlockItem::End => self.block = None,
-            BlockItem::Record { line, result: Ok(network) } => self.record(&Line::Network(network), line, history),
-            BlockItem::Record { line, result: Err(error) } => self.skip(line, error.0),
+            BlockItem::Record {
+                line,
+                result: Ok(network),
+            } => self.record(&Line::Network(network), line, history),
+            BlockItem::Record {
+                line,
+                result: Err(error),
+            } => self.skip(line, error.0),
         }
     }
 
@@ -335,25 +351,48 @@ impl FileReader {
         match record {
             Line::Access(access) => {
                 self.access_evidence(access);
-                let Some(time) = self.time(line, "timeStamp", &access.time_stamp) else { return };
-                self.add_access(access, parse_uuid(access.identifier.as_bytes()), time, line, history);
+                let Some(time) = self.time(line, "timeStamp", &access.time_stamp) else {
+                    return;
+                };
+                self.add_access(
+                    access,
+                    parse_uuid(access.identifier.as_bytes()),
+                    time,
+                    line,
+                    history,
+                );
             }
             Line::Network(network) => {
                 self.network_evidence(network);
-                let Some(last) = self.time(line, "timeStamp", &network.time_stamp) else { return };
-                let Some(first) = self.time(line, "firstTimeStamp", &network.first_time_stamp) else { return };
+                let Some(last) = self.time(line, "timeStamp", &network.time_stamp) else {
+                    return;
+                };
+                let Some(first) = self.time(line, "firstTimeStamp", &network.first_time_stamp)
+                else {
+                    return;
+                };
                 self.add_network(network, first, last, history);
             }
             Line::Event(event) => {
                 self.evidence.events = true;
-                let Some(time) = self.time(line, "timestamp", &event.time_stamp) else { return };
-                history.add_event(event, time, Origin { file: self.index, line });
+                let Some(time) = self.time(line, "timestamp", &event.time_stamp) else {
+                    return;
+                };
+                history.add_event(
+                    event,
+                    time,
+                    Origin {
+                        file: self.index,
+                        line,
+                    },
+                );
                 self.counted(time, time);
             }
             &Line::Marker(Marker::AccessMetadata { version }) => {
                 self.evidence.markers = true;
                 // The first access metadata describes the file (beta 2 repeats markers).
-                self.evidence.access_metadata_version = self.evidence.access_metadata_version.or(version);
+                self.evidence.access_metadata_version =
+                    self.evidence.access_metadata_version.or(version);
             }
             Line::Marker(Marker::NetworkMetadata) => self.evidence.markers = true,
             Line::Marker(Marker::EndOfSection) => {
@@ -380,13 +419,34 @@ impl FileReader {
     }
 
     /// Adds an access record whose time parsed as `time` and identifier as `uuid`.
-    fn add_access(&mut self, access: &Access<'_>, uuid: Option<Uuid>, time: Timestamp, line: u64, history: &mut History) {
-        history.add_access(access, uuid, time, Origin { file: self.index, line });
+    fn add_access(
+        &mut self,
+        access: &Access<'_>,
+        uuid: Option<Uuid>,
+        time: Timestamp,
+        line: u64,
+        history: &mut History,
+    ) {
+        history.add_access(
+            access,
+            uuid,
+            time,
+            Origin {
+                file: self.index,
+                line,
+            },
+        );
         self.counted(time, time);
     }
 
     /// Adds a network record whose timestamps parsed as `first` and `last`.
-    fn add_network(&mut self, network: &Network<'_>, first: Timestamp, last: Timestamp, history: &mut History) {
+    fn add_network(
+        &mut self,
+        network: &Network<'_>,
+        first: Timestamp,
+        last: Timestamp,
+        history: &mut History,
+    ) {
         history.add_network(network, first, last, self.index);
         self.counted(first.min(last), first.max(last));
     }
@@ -394,7 +454,10 @@ impl FileReader {
     fn time(&mut self, line: u64, key: &str, text: &str) -> Option<Timestamp> {
         let time = Timestamp::parse(text);
         if time.is_none() {
-            self.skip(line, format!("{key} {} is not an RFC 3339 time", quoted(text)));
+            self.skip(
+                line,
+                format!("{key} {} is not an RFC 3339 time", quoted(text)),
+            );
         }
         time
     }
@@ -409,7 +472,11 @@ impl FileReader {
     /// arrive in order but for beta-1 dictionaries, which are reported where they begin).
     fn skip(&mut self, line: u64, message: String) {
         self.skipped += 1;
-        let diagnostic = Diagnostic { file: self.name.clone(), line, message };
+        let diagnostic = Diagnostic {
+            file: self.name.clone(),
+            line,
+            message,
+        };
         if self.diagnostics.len() < MAX_DIAGNOSTICS_PER_FILE {
             self.diagnostics.push(diagnostic);
             if self.diagnostics.len() == MAX_DIAGNOSTICS_PER_FILE {
@@ -419,7 +486,11 @@ impl FileReader {
         }
         self.diagnostics_omitted += 1;
         if line < self.largest_listed {
-            let largest = self.diagnostics.iter().rposition(|d| d.line == self.largest_listed).expect("listed");
+            let largest = self
+                .diagnostics
+                .iter()
+                .rposition(|d| d.line == self.largest_listed)
+                .expect("listed");
             self.diagnostics[largest] = diagnostic;
             self.largest_listed = self.diagnostics.iter().map(|d| d.line).max().unwrap_or(0);
         }

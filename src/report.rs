@@ -316,7 +316,13 @@ impl Interval {
 impl Serialize for Interval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (begin, end) = (self.begin, self.end);
-        [begin.utc_ms(), end.utc_ms(), i64::from(begin.offset_minutes()), i64::from(end.offset_minutes())].serialize(serializer)
+        [
+            begin.utc_ms(),
+            end.utc_ms(),
+            i64::from(begin.offset_minutes()),
+            i64::from(end.offset_minutes()),
+        ]
+        .serialize(serializer)
     }
 }
 

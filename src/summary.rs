@@ -1,8 +1,8 @@
 //! From the merged history to per-app, per-domain and per-website summaries.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BinaryHeap};
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::net::IpAddr;
 
 use crate::history::HashMap;
@@ -10,8 +10,8 @@ use crate::history::HashMap;
 use crate::history::{FileIndex, History, Name, Names, NetworkRecord, Origin};
 use crate::options::{LocalRange, Options};
 use crate::report::{
-    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Interval, LocalDate, Ownership, WebsiteSummary,
-    WeekCount,
+    AppDomain, AppNetwork, AppSummary, CategorySummary, DayCount, DomainSummary, Interval,
+    LocalDate, Ownership, WebsiteSummary, WeekCount,
 };
 use crate::time::Timestamp;
 
@@ -37,7 +37,9 @@ pub struct TimeSpan(pub Option<(Timestamp, Timestamp)>);
 
 impl TimeSpan {
     fn saw(&mut self, time: Timestamp) {
-        self.0 = Some(self.0.map_or((time, time), |(first, last)| (first.min(time), last.max(time))));
+        self.0 = Some(self.0.map_or((time, time), |(first, last)| {
+            (first.min(time), last.max(time))
+        }));
     }
 
     fn and(mut self, other: TimeSpan) -> TimeSpan {
@@ -94,10 +96,20 @@ pub fn summarize<T: Send>(
     let mut apps: Vec<AppSummary> = apps.into_values().collect();
     for app in &mut apps {
         // An app has each category once, so no two compare equal: unstable is as good, and cheaper.
-        app.access.sort_unstable_by(|a, b| a.category.cmp(&b.category));
+        app.access
+            .sort_unstable_by(|a, b| a.category.cmp(&b.category));
     }
     let span = access_span.and(network.span);
-    (Summaries { apps, domains: network.domains, websites: network.websites, pairing_diagnostics, span }, then)
+    (
+        Summaries {
+            apps,
+            domains: network.domains,
+            websites: network.websites,
+            pairing_diagnostics,
+            span,
+        },
+        then,
+    )
 }
 
 /// Runs `a` and `b`, on two threads where there are threads.
@@ -119,7 +131,11 @@ fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + 
 
 /// Per-category summaries with their app, the problems found while pairing, and the span
 /// of the access records and events in the range.
-type AccessSummaries = (Vec<(Name, CategorySummary)>, Vec<(FileIndex, u64, &'static str)>, TimeSpan);
+type AccessSummaries = (
+    Vec<(Name, CategorySummary)>,
+    Vec<(FileIndex, u64, &'static str)>,
+    TimeSpan,
+);
 
 fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let mut by_category: HashMap<(Name, Name), CategoryRecords> = HashMap::default();
@@ -130,15 +146,23 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     for pair in history.access.pairs() {
         if let (Some(begin), Some(end)) = (pair.begin, pair.end) {
             if end.time.utc_ms() >= begin.time.utc_ms() && within(begin.time) {
-                *interval_counts.entry((begin.app, begin.category)).or_default() += 1;
+                *interval_counts
+                    .entry((begin.app, begin.category))
+                    .or_default() += 1;
             }
         }
     }
     for (category, count) in interval_counts {
-        by_category.entry(category).or_default().timeline.reserve_exact(count);
+        by_category
+            .entry(category)
+            .or_default()
+            .timeline
+            .reserve_exact(count);
     }
     let mut pairing_diagnostics = Vec::new();
-    let mut diagnose = |origin: Origin, message: &'static str| pairing_diagnostics.push((origin.file, origin.line, message));
+    let mut diagnose = |origin: Origin, message: &'static str| {
+        pairing_diagnostics.push((origin.file, origin.line, message))
+    };
     let mut span = TimeSpan::default();
     for pair in history.access.pairs() {
         for end in [pair.begin, pair.end].into_iter().flatten() {
@@ -159,7 +183,11 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
                     diagnose(pair.end_origin, "this intervalEnd is earlier than its intervalBegin; the pair is not counted as an interval");
                     records.inverted += 1;
                 } else {
-                    let (begin, end, picker) = (begin.time, end.time, begin.out_of_process || end.out_of_process);
+                    let (begin, end, picker) = (
+                        begin.time,
+                        end.time,
+                        begin.out_of_process || end.out_of_process,
+                    );
                     records.span.saw(begin);
                     records.span.saw(end);
                     records.timeline.push(Interval { begin, end });
@@ -179,7 +207,12 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
             (None, None) => {}
         }
     }
-    for event in history.events.values().flatten().filter(|event| within(event.time)) {
+    for event in history
+        .events
+        .values()
+        .flatten()
+        .filter(|event| within(event.time))
+    {
         span.saw(event.time);
         let records = by_category.entry((event.app, event.category)).or_default();
         records.span.saw(event.time);
@@ -189,16 +222,31 @@ fn access_summaries(history: &History, options: &Options) -> AccessSummaries {
     let names = &history.names;
     let categories = by_category
         .into_iter()
-        .map(|((app, category), records)| (app, category_summary(names.text(category), records, options)))
+        .map(|((app, category), records)| {
+            (
+                app,
+                category_summary(names.text(category), records, options),
+            )
+        })
         .collect();
     (categories, pairing_diagnostics, span)
 }
 
-fn app_entry<'m, 'n>(apps: &'m mut BTreeMap<&'n str, AppSummary>, bundle_id: &'n str) -> &'m mut AppSummary {
-    apps.entry(bundle_id).or_insert_with(|| AppSummary { bundle_id: bundle_id.to_owned(), ..AppSummary::default() })
+fn app_entry<'m, 'n>(
+    apps: &'m mut BTreeMap<&'n str, AppSummary>,
+    bundle_id: &'n str,
+) -> &'m mut AppSummary {
+    apps.entry(bundle_id).or_insert_with(|| AppSummary {
+        bundle_id: bundle_id.to_owned(),
+        ..AppSummary::default()
+    })
 }
 
-fn category_summary(category: &str, mut records: CategoryRecords, options: &Options) -> CategorySummary {
+fn category_summary(
+    category: &str,
+    mut records: CategoryRecords,
+    options: &Options,
+) -> CategorySummary {
     // In order of begin, then end (as timestamps: instant, then offset).
     records.timeline.sort_unstable();
     records.open.sort_unstable();
@@ -225,7 +273,11 @@ fn category_summary(category: &str, mut records: CategoryRecords, options: &Opti
             _ => {
                 let mut hours = [0; 24];
                 hours[hour] = 1;
-                by_day.push(DayRun { day, hours, quiet_hours: quiet });
+                by_day.push(DayRun {
+                    day,
+                    hours,
+                    quiet_hours: quiet,
+                });
             }
         }
     }
@@ -277,7 +329,11 @@ fn merge_days(mut runs: Vec<DayRun>) -> Vec<DayRun> {
     runs.dedup_by(|later, earlier| {
         let same = later.day == earlier.day;
         if same {
-            earlier.hours.iter_mut().zip(later.hours).for_each(|(sum, count)| *sum += count);
+            earlier
+                .hours
+                .iter_mut()
+                .zip(later.hours)
+                .for_each(|(sum, count)| *sum += count);
             earlier.quiet_hours += later.quiet_hours;
         }
         same
@@ -294,7 +350,10 @@ pub fn week_start(day: i64) -> i64 {
 fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
     let mut weeks: Vec<(i64, u64, u64)> = Vec::new();
     for run in days {
-        let (start, intervals) = (week_start(run.day), run.hours.iter().map(|&n| u64::from(n)).sum::<u64>());
+        let (start, intervals) = (
+            week_start(run.day),
+            run.hours.iter().map(|&n| u64::from(n)).sum::<u64>(),
+        );
         match weeks.last_mut() {
             Some(week) if week.0 == start => {
                 week.1 += intervals;
@@ -303,7 +362,14 @@ fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
             _ => weeks.push((start, intervals, run.quiet_hours)),
         }
     }
-    weeks.into_iter().map(|(start, intervals, quiet_hours)| WeekCount { week: LocalDate(start), intervals, quiet_hours }).collect()
+    weeks
+        .into_iter()
+        .map(|(start, intervals, quiet_hours)| WeekCount {
+            week: LocalDate(start),
+            intervals,
+            quiet_hours,
+        })
+        .collect()
 }
 
 /// Network records grouped by app × lower-cased domain, then rolled up three ways.
@@ -331,8 +397,14 @@ impl Tally {
 
     /// The most frequent name, the alphabetically first among equals; empty when none.
     fn most_frequent(&self, names: &Names) -> String {
-        let counted = self.0.iter().map(|&(name, count)| (Reverse(count), names.text(name)));
-        counted.min().map(|(_, text)| text.to_owned()).unwrap_or_default()
+        let counted = self
+            .0
+            .iter()
+            .map(|&(name, count)| (Reverse(count), names.text(name)));
+        counted
+            .min()
+            .map(|(_, text)| text.to_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -369,7 +441,7 @@ const MORE_OWNERS: u8 = 8;
 struct GroupExtras {
     owners: HashMap<u32, Tally>,
     /// (group, website, hits, Apple flags the domain) of every record with a `context`.
-    contexts: Vec<(u32, Name, u64, bool)>,
+    contexts: Vec<(u32, (Name, u64, bool))>,
 }
 
 /// What is summed per lower-cased domain.
@@ -402,7 +474,11 @@ struct LowerDomains<'h> {
 
 impl<'h> LowerDomains<'h> {
     fn new(names: &Names) -> LowerDomains<'h> {
-        LowerDomains { texts: Vec::new(), numbers: HashMap::default(), by_name: vec![u32::MAX; names.len()] }
+        LowerDomains {
+            texts: Vec::new(),
+            numbers: HashMap::default(),
+            by_name: vec![u32::MAX; names.len()],
+        }
     }
 
     fn number(&mut self, domain: Name, names: &'h Names) -> u32 {
@@ -412,7 +488,10 @@ impl<'h> LowerDomains<'h> {
         }
         let text = names.text(domain);
         // Domains are nearly always written in lower case already: no copy then.
-        let lower = if text.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        let lower = if text
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
             Cow::Owned(text.to_lowercase())
         } else {
             Cow::Borrowed(text)
@@ -489,11 +568,19 @@ impl<'h> Groups<'h> {
                     group.owner_count += 1;
                 } else {
                     group.flags |= MORE_OWNERS;
-                    groups.extras.owners.entry(number).or_default().add(record.owner, 1);
+                    groups
+                        .extras
+                        .owners
+                        .entry(number)
+                        .or_default()
+                        .add(record.owner, 1);
                 }
             }
             if Some(record.context) != empty {
-                groups.extras.contexts.push((number, record.context, record.hits, record.domain_type == 1));
+                groups.extras.contexts.push((
+                    number,
+                    (record.context, record.hits, record.domain_type == 1),
+                ));
             }
         }
         groups
@@ -502,7 +589,10 @@ impl<'h> Groups<'h> {
     /// The number of the group of `record`, added if new.
     fn number(&mut self, record: &NetworkRecord, domain: u32, files: &[FileIndex]) -> u32 {
         let next = self.totals.len() as u32;
-        let number = *self.numbers.entry(u64::from(record.app) << 32 | u64::from(domain)).or_insert(next);
+        let number = *self
+            .numbers
+            .entry(u64::from(record.app) << 32 | u64::from(domain))
+            .or_insert(next);
         if number == next {
             self.totals.push(GroupTotals {
                 app: record.app,
@@ -539,7 +629,11 @@ impl<'h> Groups<'h> {
     /// The groups (by number, sorted) read from different exports whose records' windows
     /// overlap (see [`windows_overlap_across_exports`]).
     fn overlapping_windows(&self, history: &History, range: LocalRange) -> Vec<u32> {
-        if !self.totals.iter().any(|group| group.flags & MIXED_FILES != 0) {
+        if !self
+            .totals
+            .iter()
+            .any(|group| group.flags & MIXED_FILES != 0)
+        {
             return Vec::new();
         }
         let inside = |time: Timestamp| range.contains_local(time.local_ms());
@@ -551,10 +645,17 @@ impl<'h> Groups<'h> {
             let domain = self.lower.by_name[record.domain as usize];
             let number = self.numbers[&(u64::from(record.app) << 32 | u64::from(domain))];
             if self.totals[number as usize].flags & MIXED_FILES != 0 {
-                members.entry(number).or_default().push((record, files.as_slice()));
+                members
+                    .entry(number)
+                    .or_default()
+                    .push((record, files.as_slice()));
             }
         }
-        members.into_iter().filter(|(_, records)| windows_overlap_across_exports(records)).map(|(number, _)| number).collect()
+        members
+            .into_iter()
+            .filter(|(_, records)| windows_overlap_across_exports(records))
+            .map(|(number, _)| number)
+            .collect()
     }
 }
 
@@ -575,16 +676,30 @@ impl NetworkSummaries {
         let mut groups = Groups::new(history, range);
         let overlapping = groups.overlapping_windows(history, range);
 
-        // Sorted by group: each group's websites in one run.
-        let mut contexts = std::mem::take(&mut groups.extras.contexts);
-        contexts.sort_unstable();
+        let contexts = by_group(
+            std::mem::take(&mut groups.extras.contexts),
+            groups.totals.len(),
+        );
         let mut websites: HashMap<Name, WebsiteTotals> = HashMap::default();
         let lower = &groups.lower.texts;
         let mut apps: BTreeMap<Name, AppNetwork> = BTreeMap::new();
-        let mut domains: Vec<DomainTotals> = (0..lower.len()).map(|_| DomainTotals::default()).collect();
-        let mut group_contexts = contexts.chunk_by(|a, b| a.0 == b.0).peekable();
-        for (number, group) in (0..).zip(&groups.totals) {
-            let upper_bound = group.flags & PARTLY_OUTSIDE != 0 || overlapping.binary_search(&number).is_ok();
+        let mut domains: Vec<DomainTotals> =
+            (0..lower.len()).map(|_| DomainTotals::default()).collect();
+        // In the order of each app's domains in the report (most hits first), so that the
+        // lists are built in order: sorting numbers is cheaper than sorting the lists' items.
+        let mut order: Vec<u32> = (0..groups.totals.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&groups.totals[a as usize], &groups.totals[b as usize]);
+            (a.app, Reverse(a.hits), &lower[a.domain as usize]).cmp(&(
+                b.app,
+                Reverse(b.hits),
+                &lower[b.domain as usize],
+            ))
+        });
+        for number in order {
+            let group = &groups.totals[number as usize];
+            let upper_bound =
+                group.flags & PARTLY_OUTSIDE != 0 || overlapping.binary_search(&number).is_ok();
             let flagged = group.flags & FLAGGED != 0;
             let owners = groups.owners(number);
             let totals = &mut domains[group.domain as usize];
@@ -596,8 +711,8 @@ impl NetworkSummaries {
             totals.hits_upper_bound |= upper_bound;
             totals.flagged |= flagged;
 
-            let sites = group_contexts.next_if(|run| run[0].0 == number).unwrap_or_default();
-            for &(_, site, hits, flagged_here) in sites {
+            let sites = contexts.group(number);
+            for &(site, hits, flagged_here) in sites {
                 let site = websites.entry(site).or_default();
                 site.hits = site.hits.saturating_add(hits);
                 site.apps.push(group.app);
@@ -611,7 +726,9 @@ impl NetworkSummaries {
             app_network.domains += 1;
             app_network.hits = app_network.hits.saturating_add(group.hits);
             app_network.hits_upper_bound |= upper_bound;
-            app_network.app_initiated_hits = app_network.app_initiated_hits.saturating_add(group.app_initiated_hits);
+            app_network.app_initiated_hits = app_network
+                .app_initiated_hits
+                .saturating_add(group.app_initiated_hits);
             app_network.website_hits = app_network.website_hits.saturating_add(group.website_hits);
             app_network.flagged_domains += u64::from(flagged);
             app_network.by_domain.push(AppDomain {
@@ -619,34 +736,49 @@ impl NetworkSummaries {
                 hits: group.hits,
                 hits_upper_bound: upper_bound,
                 flagged,
-                ownership: Ownership { apple_owner: owners.most_frequent(names), ..Ownership::default() },
+                ownership: Ownership {
+                    apple_owner: owners.most_frequent(names),
+                    ..Ownership::default()
+                },
                 app_initiated_hits: group.app_initiated_hits,
                 website_hits: group.website_hits,
-                contexts: sorted_texts(sites.iter().map(|&(_, site, _, _)| site).collect(), |&site| names.text(site)),
+                contexts: sorted_texts(sites.iter().map(|&(site, _, _)| site).collect(), |&site| {
+                    names.text(site)
+                }),
                 first: group.first,
                 last: group.last,
                 party: "",
             });
         }
-        for app_network in apps.values_mut() {
-            // Domains are distinct here and below, and so are sites: no ties, so unstable sorts.
-            app_network.by_domain.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
-        }
-        let mut domains: Vec<DomainSummary> = domains
+        // Domains are distinct here, and so are sites below: no ties, so unstable sorts.
+        let mut order: Vec<u32> = (0..domains.len() as u32)
+            .filter(|&number| !domains[number as usize].apps.is_empty())
+            .collect();
+        order.sort_unstable_by_key(|&number| {
+            (
+                Reverse(domains[number as usize].hits),
+                &lower[number as usize],
+            )
+        });
+        let domains: Vec<DomainSummary> = order
             .into_iter()
-            .zip(lower)
-            .filter(|(totals, _)| !totals.apps.is_empty())
-            .map(|(totals, domain)| DomainSummary {
-                domain: domain.to_string(),
-                ip_literal: is_ip_literal(domain),
-                apps: sorted_texts(totals.apps, |&app| names.text(app)),
-                hits: totals.hits,
-                hits_upper_bound: totals.hits_upper_bound,
-                flagged: totals.flagged,
-                ownership: Ownership { apple_owner: totals.owners.most_frequent(names), ..Ownership::default() },
+            .map(|number| {
+                let totals = std::mem::take(&mut domains[number as usize]);
+                let domain = &lower[number as usize];
+                DomainSummary {
+                    domain: domain.to_string(),
+                    ip_literal: is_ip_literal(domain),
+                    apps: sorted_texts(totals.apps, |&app| names.text(app)),
+                    hits: totals.hits,
+                    hits_upper_bound: totals.hits_upper_bound,
+                    flagged: totals.flagged,
+                    ownership: Ownership {
+                        apple_owner: totals.owners.most_frequent(names),
+                        ..Ownership::default()
+                    },
+                }
             })
             .collect();
-        domains.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.domain.cmp(&b.domain)));
         let mut websites: Vec<WebsiteSummary> = websites
             .into_iter()
             .map(|(site, totals)| {
@@ -663,8 +795,55 @@ impl NetworkSummaries {
             })
             .collect();
         websites.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
-        NetworkSummaries { span: groups.span, apps, domains, websites }
+        NetworkSummaries {
+            span: groups.span,
+            apps,
+            domains,
+            websites,
+        }
     }
+}
+
+/// Items of numbered groups, each group's items side by side.
+struct ByGroup<T> {
+    items: Vec<T>,
+    /// Where each group's items start in `items`, and at the end `items.len()`.
+    starts: Vec<u32>,
+}
+
+impl<T> ByGroup<T> {
+    fn group(&self, number: u32) -> &[T] {
+        let number = number as usize;
+        &self.items[self.starts[number] as usize..self.starts[number + 1] as usize]
+    }
+}
+
+/// `(group, item)` pairs for groups numbered below `groups`, placed by group in linear time
+/// (a counting sort: a comparison sort of every record's pair cost more than the rest of
+/// the network summary). Within a group, items keep their order.
+fn by_group<T: Copy>(pairs: Vec<(u32, T)>, groups: usize) -> ByGroup<T> {
+    let mut starts = vec![0u32; groups + 1];
+    for &(number, _) in &pairs {
+        starts[number as usize + 1] += 1;
+    }
+    for number in 0..groups {
+        starts[number + 1] += starts[number];
+    }
+    // Every slot is written below; any item will do until then.
+    let Some(&(_, filler)) = pairs.first() else {
+        return ByGroup {
+            items: Vec::new(),
+            starts,
+        };
+    };
+    let mut items = vec![filler; pairs.len()];
+    let mut next = starts.clone();
+    for (number, item) in pairs {
+        let slot = &mut next[number as usize];
+        items[*slot as usize] = item;
+        *slot += 1;
+    }
+    ByGroup { items, starts }
 }
 
 /// The texts of `items` (each item standing for one text), sorted, without repeats.
@@ -744,7 +923,13 @@ mod tests {
 
     #[test]
     fn recognises_ip_literals() {
-        for literal in ["8.8.8.8", "2001:4860:4860::8888", "fe80::1%en0", "[::1]", "224.0.0.251"] {
+        for literal in [
+            "8.8.8.8",
+            "2001:4860:4860::8888",
+            "fe80::1%en0",
+            "[::1]",
+            "224.0.0.251",
+        ] {
             assert!(is_ip_literal(literal), "{literal}");
         }
         for name in ["google.com", "1.2.3.4.mmbiz.qpic.cn", "", "999.1.1.1"] {

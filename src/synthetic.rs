@@ -67,8 +67,21 @@ struct AccessHabit {
     picker: bool,
 }
 
-const fn habit(app: &'static str, category: &'static str, per_day: f64, per_night: f64, seconds: (f64, f64)) -> AccessHabit {
-    AccessHabit { app, category, per_day, per_night, seconds, picker: false }
+const fn habit(
+    app: &'static str,
+    category: &'static str,
+    per_day: f64,
+    per_night: f64,
+    seconds: (f64, f64),
+) -> AccessHabit {
+    AccessHabit {
+        app,
+        category,
+        per_day,
+        per_night,
+        seconds,
+        picker: false,
+    }
 }
 
 /// The apps of the synthetic phone. WeChat's night reads of photos are the planted pattern.
@@ -81,26 +94,62 @@ const HABITS: &[AccessHabit] = &[
     habit("com.tencent.mqq", "photos", 6.0, 2.0, (1.0, 40.0)),
     habit("com.taobao.taobao4iphone", "photos", 3.0, 1.0, (1.0, 20.0)),
     habit("com.taobao.taobao4iphone", "location", 5.0, 0.0, (0.0, 5.0)),
-    habit("com.apple.mobileslideshow", "photos", 8.0, 0.0, (5.0, 300.0)),
+    habit(
+        "com.apple.mobileslideshow",
+        "photos",
+        8.0,
+        0.0,
+        (5.0, 300.0),
+    ),
     habit("com.apple.weather", "location", 40.0, 10.0, (0.0, 3.0)),
     habit("com.apple.Maps", "location", 2.0, 0.0, (60.0, 1800.0)),
     habit("com.burbn.instagram", "photos", 4.0, 0.0, (2.0, 90.0)),
     habit("com.burbn.instagram", "camera", 1.5, 0.0, (5.0, 60.0)),
     habit("com.burbn.instagram", "microphone", 1.0, 0.0, (5.0, 60.0)),
-    AccessHabit { picker: true, ..habit("net.whatsapp.WhatsApp", "photos", 2.0, 0.0, (1.0, 20.0)) },
+    AccessHabit {
+        picker: true,
+        ..habit("net.whatsapp.WhatsApp", "photos", 2.0, 0.0, (1.0, 20.0))
+    },
     habit("net.whatsapp.WhatsApp", "contacts", 6.0, 0.5, (0.0, 1.0)),
     habit("com.apple.MobileSMS", "contacts", 10.0, 0.5, (0.0, 1.0)),
     habit("com.apple.mobilephone", "contacts", 5.0, 0.0, (0.0, 1.0)),
-    habit("com.apple.mobilephone", "microphone", 2.0, 0.0, (30.0, 600.0)),
-    habit("com.zhiliaoapp.musically", "camera", 1.0, 0.0, (10.0, 120.0)),
-    habit("com.zhiliaoapp.musically", "microphone", 1.0, 0.0, (10.0, 120.0)),
+    habit(
+        "com.apple.mobilephone",
+        "microphone",
+        2.0,
+        0.0,
+        (30.0, 600.0),
+    ),
+    habit(
+        "com.zhiliaoapp.musically",
+        "camera",
+        1.0,
+        0.0,
+        (10.0, 120.0),
+    ),
+    habit(
+        "com.zhiliaoapp.musically",
+        "microphone",
+        1.0,
+        0.0,
+        (10.0, 120.0),
+    ),
     habit("com.zhiliaoapp.musically", "photos", 2.0, 0.0, (1.0, 30.0)),
     habit("com.alipay.iphoneclient", "location", 4.0, 0.0, (0.0, 10.0)),
     habit("com.alipay.iphoneclient", "camera", 1.0, 0.0, (2.0, 20.0)),
     habit("5Q4J53EFRC.com.sbb.ch", "location", 3.0, 0.0, (5.0, 600.0)),
     habit("com.google.Maps", "location", 2.0, 0.0, (60.0, 1200.0)),
-    AccessHabit { picker: true, ..habit("com.google.gemini", "photos", 1.0, 0.0, (1.0, 15.0)) },
-    habit("com.apple.facetime", "screenRecording", 0.3, 0.0, (30.0, 900.0)),
+    AccessHabit {
+        picker: true,
+        ..habit("com.google.gemini", "photos", 1.0, 0.0, (1.0, 15.0))
+    },
+    habit(
+        "com.apple.facetime",
+        "screenRecording",
+        0.3,
+        0.0,
+        (30.0, 900.0),
+    ),
 ];
 
 /// A domain an app contacts, how often a day, and what Apple says about it (an owner is
@@ -129,23 +178,101 @@ const CONTACTS: &[ContactRow] = &[
     ("com.tencent.mqq", "msfwifi.3g.qq.com", 50.0, "", ""),
     ("com.tencent.mqq", "pgdt.gtimg.cn", 10.0, "", ""),
     ("com.taobao.taobao4iphone", "gw.alicdn.com", 80.0, "", ""),
-    ("com.taobao.taobao4iphone", "amdc.m.taobao.com", 30.0, "", ""),
-    ("com.taobao.taobao4iphone", "h-adashx.ut.taobao.com", 20.0, "Alibaba Group", ""),
+    (
+        "com.taobao.taobao4iphone",
+        "amdc.m.taobao.com",
+        30.0,
+        "",
+        "",
+    ),
+    (
+        "com.taobao.taobao4iphone",
+        "h-adashx.ut.taobao.com",
+        20.0,
+        "Alibaba Group",
+        "",
+    ),
     ("com.burbn.instagram", "i.instagram.com", 100.0, "", ""),
-    ("com.burbn.instagram", "scontent-hkg4-1.cdninstagram.com", 200.0, "", ""),
-    ("com.burbn.instagram", "graph.facebook.com", 40.0, "Facebook, Inc.", ""),
-    ("com.burbn.instagram", "D3097B24-AB12-4C55-9F11-0A1B2C3D4E5F-netseer-ipaddr-assoc.xz.fbcdn.net", 2.0, "", ""),
+    (
+        "com.burbn.instagram",
+        "scontent-hkg4-1.cdninstagram.com",
+        200.0,
+        "",
+        "",
+    ),
+    (
+        "com.burbn.instagram",
+        "graph.facebook.com",
+        40.0,
+        "Facebook, Inc.",
+        "",
+    ),
+    (
+        "com.burbn.instagram",
+        "D3097B24-AB12-4C55-9F11-0A1B2C3D4E5F-netseer-ipaddr-assoc.xz.fbcdn.net",
+        2.0,
+        "",
+        "",
+    ),
     ("net.whatsapp.WhatsApp", "g.whatsapp.net", 50.0, "", ""),
     ("net.whatsapp.WhatsApp", "mmg.whatsapp.net", 20.0, "", ""),
-    ("net.whatsapp.WhatsApp", "2a03:2880:f21f:c5:face:b00c:0:167", 3.0, "", ""),
-    ("com.zhiliaoapp.musically", "api16-normal-c-useast1a.tiktokv.com", 80.0, "", ""),
-    ("com.zhiliaoapp.musically", "log16-normal-c-useast1a.tiktokv.com", 40.0, "", ""),
-    ("com.zhiliaoapp.musically", "analytics.tiktok.com", 10.0, "ByteDance Ltd.", ""),
-    ("com.alipay.iphoneclient", "mobilegw.alipay.com", 40.0, "", ""),
+    (
+        "net.whatsapp.WhatsApp",
+        "2a03:2880:f21f:c5:face:b00c:0:167",
+        3.0,
+        "",
+        "",
+    ),
+    (
+        "com.zhiliaoapp.musically",
+        "api16-normal-c-useast1a.tiktokv.com",
+        80.0,
+        "",
+        "",
+    ),
+    (
+        "com.zhiliaoapp.musically",
+        "log16-normal-c-useast1a.tiktokv.com",
+        40.0,
+        "",
+        "",
+    ),
+    (
+        "com.zhiliaoapp.musically",
+        "analytics.tiktok.com",
+        10.0,
+        "ByteDance Ltd.",
+        "",
+    ),
+    (
+        "com.alipay.iphoneclient",
+        "mobilegw.alipay.com",
+        40.0,
+        "",
+        "",
+    ),
     ("com.apple.weather", "weatherkit.apple.com", 30.0, "", ""),
-    ("com.kiloo.subwaysurfers", "ms.applovin.com", 30.0, "AppLovin Corporation", ""),
-    ("com.kiloo.subwaysurfers", "app-measurement.com", 10.0, "Google LLC", ""),
-    ("com.kiloo.subwaysurfers", "googleads.g.doubleclick.net", 5.0, "Google LLC", "googlesyndication.com"),
+    (
+        "com.kiloo.subwaysurfers",
+        "ms.applovin.com",
+        30.0,
+        "AppLovin Corporation",
+        "",
+    ),
+    (
+        "com.kiloo.subwaysurfers",
+        "app-measurement.com",
+        10.0,
+        "Google LLC",
+        "",
+    ),
+    (
+        "com.kiloo.subwaysurfers",
+        "googleads.g.doubleclick.net",
+        5.0,
+        "Google LLC",
+        "googlesyndication.com",
+    ),
 ];
 
 /// Apps of the long tail, each with its own domain; they talk to it and to a few SDKs.
@@ -204,10 +331,26 @@ const SDKS: &[(&str, &str)] = &[
     ("api-sdk.pangle.io", "ByteDance Ltd."),
 ];
 
-const SUBDOMAINS: &[&str] = &["api", "cdn", "img", "static", "gateway", "log", "push", "config", "ws", "media", "auth", "upload", "v1", "edge"];
+const SUBDOMAINS: &[&str] = &[
+    "api", "cdn", "img", "static", "gateway", "log", "push", "config", "ws", "media", "auth",
+    "upload", "v1", "edge",
+];
 
 /// Web sites the phone's browser visits; each pulls in its own hosts and some trackers.
-const SITES: &[&str] = &["nytimes.com", "zhihu.com", "bbc.co.uk", "sina.com.cn", "github.com", "wikipedia.org", "theguardian.com", "weibo.com", "qq.com", "douban.com", "reddit.com", "nzz.ch"];
+const SITES: &[&str] = &[
+    "nytimes.com",
+    "zhihu.com",
+    "bbc.co.uk",
+    "sina.com.cn",
+    "github.com",
+    "wikipedia.org",
+    "theguardian.com",
+    "weibo.com",
+    "qq.com",
+    "douban.com",
+    "reddit.com",
+    "nzz.ch",
+];
 
 const TRACKERS: &[(&str, &str)] = &[
     ("securepubads.g.doubleclick.net", "Google LLC"),
@@ -233,22 +376,58 @@ fn contacts(rng: &mut fastrand::Rng) -> Vec<Contact> {
         .collect();
     for &(app, vendor) in LONG_TAIL_APPS {
         for _ in 0..rng.usize(6..20) {
-            let domain = format!("{}{}.{vendor}", rng.choice(SUBDOMAINS).unwrap_or(&"api"), rng.u8(1..30));
-            contacts.push(Contact { app: app.into(), domain, per_day: rng.f64() * 30.0, owner: "", context: String::new(), by_app: true });
+            let domain = format!(
+                "{}{}.{vendor}",
+                rng.choice(SUBDOMAINS).unwrap_or(&"api"),
+                rng.u8(1..30)
+            );
+            contacts.push(Contact {
+                app: app.into(),
+                domain,
+                per_day: rng.f64() * 30.0,
+                owner: "",
+                context: String::new(),
+                by_app: true,
+            });
         }
         for _ in 0..rng.usize(1..6) {
             let &(domain, owner) = rng.choice(SDKS).unwrap_or(&SDKS[0]);
-            contacts.push(Contact { app: app.into(), domain: domain.into(), per_day: rng.f64() * 10.0, owner, context: String::new(), by_app: true });
+            contacts.push(Contact {
+                app: app.into(),
+                domain: domain.into(),
+                per_day: rng.f64() * 10.0,
+                owner,
+                context: String::new(),
+                by_app: true,
+            });
         }
     }
     for &site in SITES {
         for _ in 0..rng.usize(4..12) {
-            let domain = format!("{}{}.{site}", rng.choice(SUBDOMAINS).unwrap_or(&"www"), rng.u8(1..9));
-            contacts.push(Contact { app: "com.apple.mobilesafari".into(), domain, per_day: rng.f64() * 8.0, owner: "", context: site.into(), by_app: false });
+            let domain = format!(
+                "{}{}.{site}",
+                rng.choice(SUBDOMAINS).unwrap_or(&"www"),
+                rng.u8(1..9)
+            );
+            contacts.push(Contact {
+                app: "com.apple.mobilesafari".into(),
+                domain,
+                per_day: rng.f64() * 8.0,
+                owner: "",
+                context: site.into(),
+                by_app: false,
+            });
         }
         for _ in 0..rng.usize(1..4) {
             let &(domain, owner) = rng.choice(TRACKERS).unwrap_or(&TRACKERS[0]);
-            contacts.push(Contact { app: "com.apple.mobilesafari".into(), domain: domain.into(), per_day: rng.f64() * 6.0, owner, context: site.into(), by_app: false });
+            contacts.push(Contact {
+                app: "com.apple.mobilesafari".into(),
+                domain: domain.into(),
+                per_day: rng.f64() * 6.0,
+                owner,
+                context: site.into(),
+                by_app: false,
+            });
         }
     }
     contacts
@@ -298,22 +477,35 @@ impl SyntheticHistory {
         let mut intervals = Vec::new();
         for day in 0..i64::from(plan.days) {
             let midnight = plan.start_utc_ms + day * DAY;
-            let changed = plan.change_day.is_some_and(|change| day >= i64::from(change));
+            let changed = plan
+                .change_day
+                .is_some_and(|change| day >= i64::from(change));
             for (index, habit) in HABITS.iter().enumerate() {
                 let day_sessions = poisson(&mut rng, habit.per_day);
-                let stopped = changed && habit.app == "com.tencent.xin" && habit.category == "photos";
+                let stopped =
+                    changed && habit.app == "com.tencent.xin" && habit.category == "photos";
                 let night_sessions = poisson(&mut rng, if stopped { 0.0 } else { habit.per_night });
-                let mut sessions: Vec<i64> = (0..day_sessions).map(|_| 7 * HOUR + rng.i64(0..16 * HOUR)).collect();
+                let mut sessions: Vec<i64> = (0..day_sessions)
+                    .map(|_| 7 * HOUR + rng.i64(0..16 * HOUR))
+                    .collect();
                 sessions.extend((0..night_sessions).map(|_| rng.i64(0..6 * HOUR - MINUTE)));
                 for at in sessions {
                     let (low, high) = habit.seconds;
                     let duration = ((low + rng.f64() * (high - low)) * 1000.0) as i64;
-                    intervals.push(Interval { habit: index, identifier: rng.u128(..), begin: midnight + at, end: midnight + at + duration });
+                    intervals.push(Interval {
+                        habit: index,
+                        identifier: rng.u128(..),
+                        begin: midnight + at,
+                        end: midnight + at + duration,
+                    });
                 }
             }
         }
         // Maps was navigating when the window opened: its begin is older than the export.
-        let maps = HABITS.iter().position(|h| h.app == "com.apple.Maps").unwrap_or(0);
+        let maps = HABITS
+            .iter()
+            .position(|h| h.app == "com.apple.Maps")
+            .unwrap_or(0);
         intervals.push(Interval {
             habit: maps,
             identifier: rng.u128(..),
@@ -342,24 +534,37 @@ impl SyntheticHistory {
                     .flat_map(|day| {
                         let count = poisson(&mut rng, contact.per_day);
                         let midnight = plan.start_utc_ms + day * DAY;
-                        (0..count).map(|_| midnight + 6 * HOUR + rng.i64(0..18 * HOUR)).collect::<Vec<_>>()
+                        (0..count)
+                            .map(|_| midnight + 6 * HOUR + rng.i64(0..18 * HOUR))
+                            .collect::<Vec<_>>()
                     })
                     .collect();
                 times.sort_unstable();
                 times
             })
             .collect();
-        SyntheticHistory { plan: *plan, intervals, contacts, connections }
+        SyntheticHistory {
+            plan: *plan,
+            intervals,
+            contacts,
+            connections,
+        }
     }
 
     /// The whole history as an export window `[start, end)`, the end being the export time.
     pub fn window(&self) -> (i64, i64) {
-        (self.plan.start_utc_ms, self.plan.start_utc_ms + i64::from(self.plan.days) * DAY)
+        (
+            self.plan.start_utc_ms,
+            self.plan.start_utc_ms + i64::from(self.plan.days) * DAY,
+        )
     }
 
     /// The export window of days `from..to` of the history (0 is the first day).
     pub fn days(&self, from: u32, to: u32) -> (i64, i64) {
-        (self.plan.start_utc_ms + i64::from(from) * DAY, self.plan.start_utc_ms + i64::from(to) * DAY)
+        (
+            self.plan.start_utc_ms + i64::from(from) * DAY,
+            self.plan.start_utc_ms + i64::from(to) * DAY,
+        )
     }
 
     /// The domains (lower-cased) contacted within `window`.
@@ -374,7 +579,11 @@ impl SyntheticHistory {
 
     fn time(&self, utc_ms: i64) -> Timestamp {
         let offset = match self.plan.offset_change {
-            Some((hours, changed)) if utc_ms >= self.plan.start_utc_ms + i64::from(hours) * HOUR => changed,
+            Some((hours, changed))
+                if utc_ms >= self.plan.start_utc_ms + i64::from(hours) * HOUR =>
+            {
+                changed
+            }
             _ => self.plan.offset_minutes,
         };
         Timestamp::from_parts(utc_ms, offset).expect("plan offsets are valid")
@@ -407,19 +616,45 @@ impl SyntheticHistory {
         Ok(())
     }
 
-    fn write_access(&self, out: &mut impl Write, interval: &Interval, identifier: u128, is_end: bool, at: i64) -> io::Result<()> {
+    fn write_access(
+        &self,
+        out: &mut impl Write,
+        interval: &Interval,
+        identifier: u128,
+        is_end: bool,
+        at: i64,
+    ) -> io::Result<()> {
         let habit = &HABITS[interval.habit];
         let hex = format!("{identifier:032X}");
-        let uuid = format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]);
-        let count = if self.plan.ios18 { "\"accessCount\":0," } else { "" };
+        let uuid = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        );
+        let count = if self.plan.ios18 {
+            "\"accessCount\":0,"
+        } else {
+            ""
+        };
         let app = habit.app;
         let broadcaster = if habit.category == "screenRecording" {
             format!(",\"broadcaster\":{{\"identifier\":\"{app}\",\"identifierType\":\"bundleID\"}}")
         } else {
             String::new()
         };
-        let kind = if is_end { "intervalEnd" } else { "intervalBegin" };
-        let picker = if habit.picker { "\"outOfProcess\":true," } else { "" };
+        let kind = if is_end {
+            "intervalEnd"
+        } else {
+            "intervalBegin"
+        };
+        let picker = if habit.picker {
+            "\"outOfProcess\":true,"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "{{{count}\"accessor\":{{\"identifier\":\"{app}\",\"identifierType\":\"bundleID\"}}{broadcaster},\"category\":\"{}\",\"identifier\":\"{uuid}\",\"kind\":\"{kind}\",{picker}\"timeStamp\":\"{}\",\"type\":\"access\"}}",
@@ -428,10 +663,25 @@ impl SyntheticHistory {
         )
     }
 
-    fn write_network(&self, out: &mut impl Write, contact: &Contact, hits: usize, first: i64, last: i64) -> io::Result<()> {
-        let initiated = if contact.by_app { "AppInitiated" } else { "NonAppInitiated" };
+    fn write_network(
+        &self,
+        out: &mut impl Write,
+        contact: &Contact,
+        hits: usize,
+        first: i64,
+        last: i64,
+    ) -> io::Result<()> {
+        let initiated = if contact.by_app {
+            "AppInitiated"
+        } else {
+            "NonAppInitiated"
+        };
         let domain_type = if contact.owner.is_empty() { 2 } else { 1 };
-        let classification = if crate::summary::is_ip_literal(&contact.domain) { 2 } else { 1 };
+        let classification = if crate::summary::is_ip_literal(&contact.domain) {
+            2
+        } else {
+            1
+        };
         let verification = if contact.context.is_empty() { 0 } else { 2 };
         writeln!(
             out,
@@ -446,7 +696,11 @@ impl SyntheticHistory {
     }
 
     /// What analysing the export of `window` alone must find, per (app, category).
-    pub fn truth(&self, window: (i64, i64), quiet_hours: QuietHours) -> BTreeMap<(String, String), Truth> {
+    pub fn truth(
+        &self,
+        window: (i64, i64),
+        quiet_hours: QuietHours,
+    ) -> BTreeMap<(String, String), Truth> {
         let (from, to) = window;
         let inside = |t: i64| from <= t && t < to;
         let mut truth: BTreeMap<(String, String), Truth> = BTreeMap::new();
@@ -460,11 +714,15 @@ impl SyntheticHistory {
                     entry.intervals += 1;
                     entry.total_ms += duration;
                     entry.max_ms = entry.max_ms.max(duration);
-                    entry.quiet_hours += u64::from(quiet_hours.contains(self.time(interval.begin).local_minute_of_day()));
+                    entry.quiet_hours += u64::from(
+                        quiet_hours.contains(self.time(interval.begin).local_minute_of_day()),
+                    );
                     entry.out_of_process += u64::from(habit.picker);
                 }
                 (true, false) => truth.entry(key).or_default().open += 1,
-                (false, true) if interval.begin < from => truth.entry(key).or_default().orphan_ends += 1,
+                (false, true) if interval.begin < from => {
+                    truth.entry(key).or_default().orphan_ends += 1
+                }
                 _ => {}
             }
         }
@@ -475,7 +733,10 @@ impl SyntheticHistory {
     pub fn hits(&self, window: (i64, i64)) -> BTreeMap<String, u64> {
         let mut hits: BTreeMap<String, u64> = BTreeMap::new();
         for (contact, times) in self.contacts.iter().zip(&self.connections) {
-            let count = times.iter().filter(|&&t| window.0 <= t && t < window.1).count() as u64;
+            let count = times
+                .iter()
+                .filter(|&&t| window.0 <= t && t < window.1)
+                .count() as u64;
             if count > 0 {
                 *hits.entry(contact.app.clone()).or_default() += count;
             }
@@ -486,7 +747,10 @@ impl SyntheticHistory {
     /// Writes weekly exports of consecutive weeks back to back (each a fresh week of the
     /// plan's phone) until at least `bytes` are written: a large input of realistic lines.
     pub fn write_weekly_exports(plan: &Plan, bytes: u64, out: &mut impl Write) -> io::Result<()> {
-        let mut counter = CountingWriter { inner: out, written: 0 };
+        let mut counter = CountingWriter {
+            inner: out,
+            written: 0,
+        };
         let mut week = 0;
         while counter.written < bytes {
             let weekly = Plan {

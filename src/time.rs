@@ -43,7 +43,10 @@ impl serde::Serialize for Timestamp {
 
 impl std::fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Timestamp").field("utc_ms", &self.utc_ms()).field("offset_minutes", &self.offset_minutes()).finish()
+        f.debug_struct("Timestamp")
+            .field("utc_ms", &self.utc_ms())
+            .field("offset_minutes", &self.offset_minutes())
+            .finish()
     }
 }
 
@@ -52,8 +55,11 @@ impl Timestamp {
     /// minutes east of UTC. Returns `None` when the offset is not within ±23:59, or the
     /// instant is more than 2^48 ms (about 8 900 years) away from the epoch.
     pub fn from_parts(utc_ms: i64, offset_minutes: i16) -> Option<Timestamp> {
-        let valid = offset_minutes.unsigned_abs() < 24 * 60 && utc_ms.unsigned_abs() <= MAX_ABS_UTC_MS as u64;
-        valid.then(|| Timestamp { packed: (utc_ms << OFFSET_BITS) + i64::from(offset_minutes) + OFFSET_BIAS })
+        let valid = offset_minutes.unsigned_abs() < 24 * 60
+            && utc_ms.unsigned_abs() <= MAX_ABS_UTC_MS as u64;
+        valid.then(|| Timestamp {
+            packed: (utc_ms << OFFSET_BITS) + i64::from(offset_minutes) + OFFSET_BIAS,
+        })
     }
 
     /// The packed form: never zero, and within 61 bits (−2^60 ≤ bits < 2^60), so that a
@@ -64,7 +70,11 @@ impl Timestamp {
 
     /// The timestamp whose [`to_bits`](Timestamp::to_bits) is `bits`.
     pub(crate) fn from_bits(bits: i64) -> Timestamp {
-        debug_assert!(Timestamp::from_parts(bits >> OFFSET_BITS, ((bits & 0xFFF) - OFFSET_BIAS) as i16).is_some());
+        debug_assert!(Timestamp::from_parts(
+            bits >> OFFSET_BITS,
+            ((bits & 0xFFF) - OFFSET_BIAS) as i16
+        )
+        .is_some());
         Timestamp { packed: bits }
     }
 
@@ -98,7 +108,10 @@ impl Timestamp {
 
     /// Minutes since local midnight, 0..1440.
     pub fn local_minute_of_day(self) -> u16 {
-        (self.local_ms().div_euclid(MS_PER_MINUTE).rem_euclid(24 * 60)) as u16
+        (self
+            .local_ms()
+            .div_euclid(MS_PER_MINUTE)
+            .rem_euclid(24 * 60)) as u16
     }
 
     /// Days since 1970-01-01 of the local calendar date.
@@ -110,7 +123,9 @@ impl Timestamp {
     pub fn to_datetime(self) -> DateTime<FixedOffset> {
         let offset = FixedOffset::east_opt(i32::from(self.offset_minutes()) * 60)
             .expect("offset is validated on construction");
-        DateTime::from_timestamp_millis(self.utc_ms()).unwrap_or_default().with_timezone(&offset)
+        DateTime::from_timestamp_millis(self.utc_ms())
+            .unwrap_or_default()
+            .with_timezone(&offset)
     }
 
     /// RFC 3339 with milliseconds and the record's own offset (`Z` for UTC).
@@ -121,7 +136,9 @@ impl Timestamp {
     pub fn to_rfc3339(self) -> String {
         let local_ms = self.local_ms();
         let Some(date) = four_digit_date(local_ms.div_euclid(MS_PER_DAY)) else {
-            return self.to_datetime().to_rfc3339_opts(SecondsFormat::Millis, true);
+            return self
+                .to_datetime()
+                .to_rfc3339_opts(SecondsFormat::Millis, true);
         };
         let ms_of_day = local_ms.rem_euclid(MS_PER_DAY);
         let (minutes, ms) = (ms_of_day / MS_PER_MINUTE, ms_of_day % MS_PER_MINUTE);
@@ -203,16 +220,34 @@ fn parse_fast(b: &[u8]) -> Option<Timestamp> {
 // quarter of parsing an iOS timestamp.
 #[inline(always)]
 fn from_written(written: Written) -> Option<Timestamp> {
-    let Written { year, month, day, hour, minute, second, millis, offset_minutes } = written;
+    let Written {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        millis,
+        offset_minutes,
+    } = written;
     // Second 60 (a leap second) is left to chrono.
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
     let local_ms = ((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * MS_PER_MINUTE
         + i64::from(second) * 1000
         + i64::from(millis);
-    Timestamp::from_parts(local_ms - i64::from(offset_minutes) * MS_PER_MINUTE, offset_minutes)
+    Timestamp::from_parts(
+        local_ms - i64::from(offset_minutes) * MS_PER_MINUTE,
+        offset_minutes,
+    )
 }
 
 /// The numbers of a timestamp as written; all but the offset not yet checked for range.
@@ -229,7 +264,13 @@ struct Written {
 
 /// Reads `YYYY-MM-DDTHH:MM:SS`, an optional `.mmm`, then `Z` or `±HH:MM`, byte by byte.
 fn written(b: &[u8]) -> Option<Written> {
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (millis, rest) = match &b[19..] {
@@ -238,7 +279,9 @@ fn written(b: &[u8]) -> Option<Written> {
     };
     let offset_minutes = match rest {
         b"Z" => 0,
-        [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => offset(*sign, digits(&[*h0, *h1])?, digits(&[*m0, *m1])?)?,
+        [sign @ (b'+' | b'-'), h0, h1, b':', m0, m1] => {
+            offset(*sign, digits(&[*h0, *h1])?, digits(&[*m0, *m1])?)?
+        }
         _ => return None,
     };
     Some(Written {
@@ -274,9 +317,16 @@ fn written_in_ios_shape(text: &[u8; 29]) -> Option<Written> {
         }
         (digits, exact)
     }
-    const MASKS: [(u64, u64); 4] = [masks(WORDS[0]), masks(WORDS[1]), masks(WORDS[2]), masks(WORDS[3])];
+    const MASKS: [(u64, u64); 4] = [
+        masks(WORDS[0]),
+        masks(WORDS[1]),
+        masks(WORDS[2]),
+        masks(WORDS[3]),
+    ];
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let word = |bytes: &[u8; 29], at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let word = |bytes: &[u8; 29], at: usize| {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
+    };
     let mut wrong = 0u64;
     // Per word, byte i holds 10 × digit i + digit i + 1 (where both are digits): a two-digit
     // number starting at any byte, read with a shift.
@@ -291,7 +341,9 @@ fn written_in_ios_shape(text: &[u8; 29]) -> Option<Written> {
         wrong |= (written ^ shape) & exact;
         // Digits are at most 9, so no byte overflows into the next (99 at most); the bytes
         // that are not two digits hold garbage that is never read.
-        *pairs = (values & digits).wrapping_mul(10).wrapping_add((values & digits) >> 8);
+        *pairs = (values & digits)
+            .wrapping_mul(10)
+            .wrapping_add((values & digits) >> 8);
     }
     if wrong != 0 {
         return None;
@@ -323,7 +375,9 @@ fn offset(sign: u8, hours: u32, minutes: u32) -> Option<i16> {
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
-    b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    b.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
 }
 
 fn is_leap_year(year: i64) -> bool {
@@ -345,7 +399,8 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -356,11 +411,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -395,7 +455,11 @@ mod tests {
 
     #[test]
     fn the_ios_shape_is_read_as_byte_by_byte_on_every_byte_at_every_position() {
-        for valid in [b"2025-02-11T13:34:34.775+01:00", b"0000-00-00T00:00:00.000-00:00", b"9999-99-99T99:99:99.999+23:59"] {
+        for valid in [
+            b"2025-02-11T13:34:34.775+01:00",
+            b"0000-00-00T00:00:00.000-00:00",
+            b"9999-99-99T99:99:99.999+23:59",
+        ] {
             assert!(written_in_ios_shape(valid).is_some());
             for position in 0..29 {
                 for byte in 0..=255u8 {
@@ -403,9 +467,25 @@ mod tests {
                     text[position] = byte;
                     let same = |text: &[u8; 29]| {
                         let (swar, bytewise) = (written_in_ios_shape(text), written(text));
-                        assert_eq!(swar.is_some(), bytewise.is_some(), "{}", String::from_utf8_lossy(text));
+                        assert_eq!(
+                            swar.is_some(),
+                            bytewise.is_some(),
+                            "{}",
+                            String::from_utf8_lossy(text)
+                        );
                         if let (Some(a), Some(b)) = (swar, bytewise) {
-                            let fields = |w: Written| (w.year, w.month, w.day, w.hour, w.minute, w.second, w.millis, w.offset_minutes);
+                            let fields = |w: Written| {
+                                (
+                                    w.year,
+                                    w.month,
+                                    w.day,
+                                    w.hour,
+                                    w.minute,
+                                    w.second,
+                                    w.millis,
+                                    w.offset_minutes,
+                                )
+                            };
                             assert_eq!(fields(a), fields(b), "{}", String::from_utf8_lossy(text));
                         }
                     };
@@ -491,9 +571,15 @@ mod tests {
     fn packed_timestamps_order_by_instant_then_offset_and_fit_61_bits() {
         let extremes = [-MAX_ABS_UTC_MS, -1, 0, 1, MAX_ABS_UTC_MS];
         let offsets = [-1439i16, -1, 0, 1, 1439];
-        let mut times: Vec<(i64, i16)> = extremes.iter().flat_map(|&ms| offsets.map(|offset| (ms, offset))).collect();
+        let mut times: Vec<(i64, i16)> = extremes
+            .iter()
+            .flat_map(|&ms| offsets.map(|offset| (ms, offset)))
+            .collect();
         times.sort_unstable();
-        let packed: Vec<Timestamp> = times.iter().map(|&(ms, offset)| Timestamp::from_parts(ms, offset).unwrap()).collect();
+        let packed: Vec<Timestamp> = times
+            .iter()
+            .map(|&(ms, offset)| Timestamp::from_parts(ms, offset).unwrap())
+            .collect();
         assert!(packed.windows(2).all(|pair| pair[0] < pair[1]));
         for (time, &(ms, offset)) in packed.iter().zip(&times) {
             assert_eq!((time.utc_ms(), time.offset_minutes()), (ms, offset));
@@ -516,7 +602,10 @@ mod tests {
     #[test]
     fn chrono_handles_the_other_shapes() {
         let micro = Timestamp::parse("2022-04-27T10:53:27.920999-04:00").unwrap();
-        assert_eq!(micro, Timestamp::parse("2022-04-27T10:53:27.920-04:00").unwrap());
+        assert_eq!(
+            micro,
+            Timestamp::parse("2022-04-27T10:53:27.920-04:00").unwrap()
+        );
         assert!(Timestamp::parse("2022-04-27 10:53:27-04:00").is_some());
         assert_eq!(Timestamp::parse("yesterday"), None);
         assert_eq!(Timestamp::parse(""), None);
@@ -533,6 +622,11 @@ mod tests {
         let late = Timestamp::parse("2022-04-27T23:30:00.000-04:00").unwrap();
         assert_eq!(format_day(late.local_day()), "2022-04-27");
         assert_eq!(late.to_rfc3339(), "2022-04-27T23:30:00.000-04:00");
-        assert_eq!(Timestamp::parse("2021-06-21T17:03:07Z").unwrap().to_rfc3339(), "2021-06-21T17:03:07.000Z");
+        assert_eq!(
+            Timestamp::parse("2021-06-21T17:03:07Z")
+                .unwrap()
+                .to_rfc3339(),
+            "2021-06-21T17:03:07.000Z"
+        );
     }
 }

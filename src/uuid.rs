@@ -65,7 +65,10 @@ mod tests {
         assert!(parse_uuid(b"6af95c77-3a05-41d5-9f32-f0f0c12ce8fa").is_none());
         assert!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8F").is_none());
         assert!(parse_uuid(b"6AF95C77+3A05-41D5-9F32-F0F0C12CE8FA").is_none());
-        assert_eq!(parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA"), Some((0x6AF9_5C77_3A05_41D5, 0x9F32_F0F0_C12C_E8FA)));
+        assert_eq!(
+            parse_uuid(b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA"),
+            Some((0x6AF9_5C77_3A05_41D5, 0x9F32_F0F0_C12C_E8FA))
+        );
     }
 
     /// The byte-by-byte definition that `parse_uuid` computes eight digits at a time.
@@ -89,12 +92,22 @@ mod tests {
 
     #[test]
     fn uuid_parsing_agrees_with_the_bytewise_definition_on_every_byte_at_every_position() {
-        for valid in [b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA", b"00000000-0000-0000-0000-000000000000", b"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", b"01234567-89AB-CDEF-0123-456789ABCDEF"] {
+        for valid in [
+            b"6AF95C77-3A05-41D5-9F32-F0F0C12CE8FA",
+            b"00000000-0000-0000-0000-000000000000",
+            b"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+            b"01234567-89AB-CDEF-0123-456789ABCDEF",
+        ] {
             for position in 0..36 {
                 for byte in 0..=255u8 {
                     let mut text = *valid;
                     text[position] = byte;
-                    assert_eq!(parse_uuid(&text), parse_uuid_bytewise(&text), "{}", String::from_utf8_lossy(&text));
+                    assert_eq!(
+                        parse_uuid(&text),
+                        parse_uuid_bytewise(&text),
+                        "{}",
+                        String::from_utf8_lossy(&text)
+                    );
                 }
             }
         }

@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::synthetic::{Plan, SyntheticHistory};
 use crate::{
-    access_csv, apps_csv, blocklist, compare, domains_csv, intervals_csv, parse_local_time, AppDetails, Analyzer, Options,
-    Report,
+    access_csv, apps_csv, blocklist, compare, domains_csv, intervals_csv, parse_local_time,
+    Analyzer, AppDetails, Options, Report,
 };
 
 /// One analysis: files read one after another into one history, reported on any number of
@@ -28,7 +28,10 @@ impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new(entropy: u64) -> Session {
         crate::seed_with(entropy);
-        Session { analyzer: Analyzer::new(), report: None }
+        Session {
+            analyzer: Analyzer::new(),
+            report: None,
+        }
     }
 
     /// Loads the tracker database (`data/trackerdb.tsv` of the site, compiled by `make data`);
@@ -86,7 +89,10 @@ impl Session {
 
     /// The last report's `domains` as JSON (`[]` before any report).
     pub fn domains(&self) -> String {
-        self.report.as_ref().map_or_else(|| "[]".to_owned(), |(report, _)| serde_json::to_string(&report.domains).unwrap_or_default())
+        self.report.as_ref().map_or_else(
+            || "[]".to_owned(),
+            |(report, _)| serde_json::to_string(&report.domains).unwrap_or_default(),
+        )
     }
 
     /// A file made from the last report, as text: `intervals.csv`, `access.csv`,
@@ -94,15 +100,30 @@ impl Session {
     /// prints it), `hosts.txt` or `adblock.txt` (blocklists). Errors before any report or for
     /// another name.
     pub fn export(&self, name: &str) -> Result<String, JsError> {
-        let (report, details) = self.report.as_ref().ok_or_else(|| JsError::new("there is no report yet"))?;
-        let whole = || report.apps.iter().zip(details).map(|(app, details)| app.with_details(details));
+        let (report, details) = self
+            .report
+            .as_ref()
+            .ok_or_else(|| JsError::new("there is no report yet"))?;
+        let whole = || {
+            report
+                .apps
+                .iter()
+                .zip(details)
+                .map(|(app, details)| app.with_details(details))
+        };
         Ok(match name {
-            "intervals.csv" => intervals_csv(whole(), report.options.quiet_hours.parse().unwrap_or_default()),
+            "intervals.csv" => intervals_csv(
+                whole(),
+                report.options.quiet_hours.parse().unwrap_or_default(),
+            ),
             "access.csv" => access_csv(report),
             "apps.csv" => apps_csv(report),
             "domains.csv" => domains_csv(&report.domains),
             "report.json" => {
-                let complete = Report { apps: whole().collect(), ..report.clone() };
+                let complete = Report {
+                    apps: whole().collect(),
+                    ..report.clone()
+                };
                 serde_json::to_string(&complete)?
             }
             "hosts.txt" => blocklist(report, crate::BlocklistFormat::Hosts),
@@ -117,14 +138,19 @@ impl Session {
     pub fn compare_split(&self, split_at: &str, quiet_hours: &str) -> Result<String, JsError> {
         let options = options(quiet_hours)?;
         let split_at = parse_local_time(split_at).map_err(|e| JsError::new(&e))?;
-        Ok(serde_json::to_string(&self.analyzer.compare_split(split_at, &options))?)
+        Ok(serde_json::to_string(
+            &self.analyzer.compare_split(split_at, &options),
+        )?)
     }
 
     /// This session's files (before) compared with `after`'s, as JSON.
     #[wasm_bindgen(js_name = compareWith)]
     pub fn compare_with(&self, after: &Session, quiet_hours: &str) -> Result<String, JsError> {
         let options = options(quiet_hours)?;
-        Ok(serde_json::to_string(&compare(&self.analyzer.report(&options), &after.analyzer.report(&options)))?)
+        Ok(serde_json::to_string(&compare(
+            &self.analyzer.report(&options),
+            &after.analyzer.report(&options),
+        ))?)
     }
 
     /// Runs a generated export of about `bytes` bytes through a throwaway analysis and
@@ -158,7 +184,10 @@ impl Session {
     /// `None` when there is no report yet or no such app.
     pub fn app(&self, bundle_id: &str) -> Option<String> {
         let (report, details) = self.report.as_ref()?;
-        let index = report.apps.iter().position(|app| app.bundle_id == bundle_id)?;
+        let index = report
+            .apps
+            .iter()
+            .position(|app| app.bundle_id == bundle_id)?;
         serde_json::to_string(&report.apps[index].with_details(&details[index])).ok()
     }
 }
@@ -166,5 +195,8 @@ impl Session {
 /// The default options with quiet hours `HH:MM-HH:MM`.
 fn options(quiet_hours: &str) -> Result<Options, JsError> {
     let quiet_hours = quiet_hours.parse().map_err(|e: String| JsError::new(&e))?;
-    Ok(Options { quiet_hours, ..Options::default() })
+    Ok(Options {
+        quiet_hours,
+        ..Options::default()
+    })
 }

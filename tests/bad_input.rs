@@ -32,7 +32,11 @@ fn json<T: serde::Serialize>(value: &T) -> Value {
 fn run(name: &str, bytes: &[u8]) -> Report {
     let whole = analyze([(name, bytes)], &Options::default());
     // Tiny chunks split every line and every multi-byte character; skip them for huge inputs.
-    let sizes: &[usize] = if bytes.len() < (4 << 20) { &[1, 7, 4096, (1 << 20) + 3] } else { &[1 << 16, (1 << 20) + 3] };
+    let sizes: &[usize] = if bytes.len() < (4 << 20) {
+        &[1, 7, 4096, (1 << 20) + 3]
+    } else {
+        &[1 << 16, (1 << 20) + 3]
+    };
     for &size in sizes {
         let mut analyzer = Analyzer::new();
         analyzer.start_file(name);
@@ -41,8 +45,16 @@ fn run(name: &str, bytes: &[u8]) -> Report {
         }
         let summary = analyzer.finish_file().expect("a file was started").clone();
         let chunked = analyzer.report(&Options::default());
-        assert_eq!(json(&summary), json(&chunked.files[0]), "finish_file returns the file's summary");
-        assert_eq!(json(&whole), json(&chunked), "{name}: chunks of {size} bytes give another report than one buffer");
+        assert_eq!(
+            json(&summary),
+            json(&chunked.files[0]),
+            "finish_file returns the file's summary"
+        );
+        assert_eq!(
+            json(&whole),
+            json(&chunked),
+            "{name}: chunks of {size} bytes give another report than one buffer"
+        );
     }
     whole
 }
@@ -52,16 +64,36 @@ fn assert_not_an_export<'r>(report: &'r Report, name: &str) -> &'r str {
     assert_eq!(report.files.len(), 1);
     let file = &report.files[0];
     assert_eq!(file.name, name);
-    let error = file.error.as_deref().unwrap_or_else(|| panic!("{name} was read as an export: {file:?}"));
-    assert!(error.contains(name), "the error should name the file: {error}");
-    assert!(error.contains("expected an App Privacy Report export"), "the error should say what was expected: {error}");
+    let error = file
+        .error
+        .as_deref()
+        .unwrap_or_else(|| panic!("{name} was read as an export: {file:?}"));
+    assert!(
+        error.contains(name),
+        "the error should name the file: {error}"
+    );
+    assert!(
+        error.contains("expected an App Privacy Report export"),
+        "the error should say what was expected: {error}"
+    );
     assert_eq!(file.generation, None, "{name}");
     assert_eq!(file.records, 0, "{name}");
-    assert_eq!(report.records, RecordCounts::default(), "{name}: totals must only count exports");
-    assert!(report.apps.is_empty() && report.domains.is_empty() && report.websites.is_empty(), "{name}");
+    assert_eq!(
+        report.records,
+        RecordCounts::default(),
+        "{name}: totals must only count exports"
+    );
+    assert!(
+        report.apps.is_empty() && report.domains.is_empty() && report.websites.is_empty(),
+        "{name}"
+    );
     assert!(report.findings.is_empty(), "{name}");
     // Lines of a non-export are not listed as skipped lines of an export.
-    assert!(report.diagnostics.is_empty(), "{name}: {:?}", report.diagnostics);
+    assert!(
+        report.diagnostics.is_empty(),
+        "{name}: {:?}",
+        report.diagnostics
+    );
     assert_eq!(report.diagnostics_omitted, 0, "{name}");
     assert!(report.period.is_none(), "{name}");
     error
@@ -80,14 +112,24 @@ fn empty_file_is_refused_as_empty() {
     // A file started and finished without a single feed is the same empty file.
     let mut analyzer = Analyzer::new();
     analyzer.start_file("never-fed.ndjson");
-    let error = analyzer.finish_file().unwrap().error.clone().expect("an empty file is not an export");
-    assert!(error.contains("never-fed.ndjson") && error.contains("is empty"), "{error}");
+    let error = analyzer
+        .finish_file()
+        .unwrap()
+        .error
+        .clone()
+        .expect("an empty file is not an export");
+    assert!(
+        error.contains("never-fed.ndjson") && error.contains("is empty"),
+        "{error}"
+    );
     assert!(!analyzer.has_export());
 }
 
 fn png() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa".to_vec();
-    bytes.extend_from_slice(b"\x00\x00\x00\x0aIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\n\x0d\x0a\x2d\xb4");
+    bytes.extend_from_slice(
+        b"\x00\x00\x00\x0aIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\n\x0d\x0a\x2d\xb4",
+    );
     bytes.extend_from_slice(b"\x00\x00\x00\x00IEND\xaeB`\x82");
     bytes
 }
@@ -112,7 +154,8 @@ fn zip() -> Vec<u8> {
 }
 
 fn jpeg() -> Vec<u8> {
-    let mut bytes = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x48\x00\x48\x00\x00".to_vec();
+    let mut bytes =
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x48\x00\x48\x00\x00".to_vec();
     bytes.extend((0..1000u32).map(|i| (i.wrapping_mul(40_503) >> 7) as u8));
     bytes.extend_from_slice(b"\xff\xd9");
     bytes
@@ -121,13 +164,19 @@ fn jpeg() -> Vec<u8> {
 #[test]
 fn images_documents_and_archives_are_named_for_what_they_look_like() {
     let heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic".to_vec();
-    let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,".to_vec();
+    let gif =
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
+            .to_vec();
     for (name, bytes, looks_like) in [
         ("IMG_0001.png", png(), "looks like a PNG image"),
         ("statement.pdf", pdf(), "looks like a PDF document"),
         ("export.zip", zip(), "looks like a zip archive"),
         ("IMG_0002.jpg", jpeg(), "looks like a JPEG image"),
-        ("IMG_0003.heic", heic, "looks like a HEIC image or MP4/MOV video"),
+        (
+            "IMG_0003.heic",
+            heic,
+            "looks like a HEIC image or MP4/MOV video",
+        ),
         ("anim.gif", gif, "looks like a GIF image"),
     ] {
         let report = run(name, &bytes);
@@ -141,7 +190,10 @@ fn images_documents_and_archives_are_named_for_what_they_look_like() {
 fn json_array_is_refused() {
     for (name, bytes) in [
         ("array.json", &b"[{\"a\":1}]"[..]),
-        ("array-of-records.json", &b"[\n{\"type\":\"access\"},\n{\"type\":\"networkActivity\"}\n]\n"[..]),
+        (
+            "array-of-records.json",
+            &b"[\n{\"type\":\"access\"},\n{\"type\":\"networkActivity\"}\n]\n"[..],
+        ),
     ] {
         let report = run(name, bytes);
         let error = assert_not_an_export(&report, name);
@@ -154,7 +206,10 @@ fn ndjson_of_other_objects_is_refused_as_json_without_records() {
     let bytes = "{\"hello\":\"world\"}\n".repeat(50);
     let report = run("hello.ndjson", bytes.as_bytes());
     let error = assert_not_an_export(&report, "hello.ndjson");
-    assert!(error.contains("holds JSON") && error.contains("50 lines"), "{error}");
+    assert!(
+        error.contains("holds JSON") && error.contains("50 lines"),
+        "{error}"
+    );
     assert_eq!(report.files[0].lines, 50);
     // The 50 objects of unknown type are not counted as `unknown` records of an export.
     assert_eq!(report.records.unknown, 0);
@@ -162,7 +217,10 @@ fn ndjson_of_other_objects_is_refused_as_json_without_records() {
 
 /// One synthetic iOS 18 access line (no newline).
 fn synthetic_line() -> Vec<u8> {
-    let history = SyntheticHistory::generate(&Plan { days: 1, ..Plan::default() });
+    let history = SyntheticHistory::generate(&Plan {
+        days: 1,
+        ..Plan::default()
+    });
     let mut export = Vec::new();
     history.write_export(history.window(), &mut export).unwrap();
     let end = export.iter().position(|&b| b == b'\n').unwrap();
@@ -175,11 +233,20 @@ fn fifty_megabyte_line_without_newline_is_refused() {
     const SIZE: usize = 50 << 20;
     let record = synthetic_line();
     let records: Vec<u8> = record.iter().copied().cycle().take(SIZE).collect();
-    for (name, bytes) in [("x.ndjson", vec![b'x'; SIZE]), ("no-newlines.ndjson", records)] {
+    for (name, bytes) in [
+        ("x.ndjson", vec![b'x'; SIZE]),
+        ("no-newlines.ndjson", records),
+    ] {
         let report = run(name, &bytes);
         let error = assert_not_an_export(&report, name);
-        assert!(error.contains("its one line is not") && error.contains("1048576-byte limit"), "{error}");
-        assert_eq!((report.files[0].bytes, report.files[0].lines), (SIZE as u64, 1));
+        assert!(
+            error.contains("its one line is not") && error.contains("1048576-byte limit"),
+            "{error}"
+        );
+        assert_eq!(
+            (report.files[0].bytes, report.files[0].lines),
+            (SIZE as u64, 1)
+        );
         assert_eq!(report.files[0].skipped, 1);
     }
 }
@@ -205,7 +272,10 @@ fn deeply_nested_json_does_not_overflow_the_stack() {
     const DEPTH: usize = 100_000;
     let mut unclosed = vec![b'{'; 1];
     unclosed.extend(std::iter::repeat_n(b'[', DEPTH));
-    let mut in_accessor = deep_objects(b"{\"type\":\"access\",\"kind\":\"intervalBegin\",\"accessor\":", DEPTH);
+    let mut in_accessor = deep_objects(
+        b"{\"type\":\"access\",\"kind\":\"intervalBegin\",\"accessor\":",
+        DEPTH,
+    );
     in_accessor.push(b'}');
     let mut in_unknown_key = deep_objects(b"{\"type\":\"access\",\"futureKey\":", DEPTH);
     in_unknown_key.push(b'}');
@@ -219,7 +289,11 @@ fn deeply_nested_json_does_not_overflow_the_stack() {
         bytes.push(b'\n');
         let report = run(name, &bytes);
         assert_not_an_export(&report, name);
-        assert_eq!((report.files[0].lines, report.files[0].skipped), (1, 1), "{name}");
+        assert_eq!(
+            (report.files[0].lines, report.files[0].skipped),
+            (1, 1),
+            "{name}"
+        );
     }
 }
 
@@ -273,9 +347,15 @@ fn join(lines: &[Vec<u8>]) -> Vec<u8> {
 
 /// Good exports to damage: always a synthetic one, and the plaso export when present.
 fn good_exports() -> Vec<(&'static str, Vec<Vec<u8>>)> {
-    let history = SyntheticHistory::generate(&Plan { seed: 11, days: 2, ..Plan::default() });
+    let history = SyntheticHistory::generate(&Plan {
+        seed: 11,
+        days: 2,
+        ..Plan::default()
+    });
     let mut synthetic = Vec::new();
-    history.write_export(history.window(), &mut synthetic).unwrap();
+    history
+        .write_export(history.window(), &mut synthetic)
+        .unwrap();
     let mut exports = vec![("synthetic", lines_of(&synthetic))];
     if let Some(plaso) = real_file("ios15.4_plaso.ndjson") {
         exports.push(("plaso", lines_of(&plaso)));
@@ -308,8 +388,14 @@ fn record_results(report: &Report) -> Value {
 /// and one diagnostic (with the right file and 1-based line) per damaged line.
 fn check_damage(label: &str, clean: &[Vec<u8>], damage: &[(usize, Vec<u8>)]) -> Report {
     let clean_report = run(DAMAGED, &join(clean));
-    assert_eq!(clean_report.files[0].error, None, "{label}: the clean export is an export");
-    assert_eq!(clean_report.records.skipped, 0, "{label}: the clean export has no bad line");
+    assert_eq!(
+        clean_report.files[0].error, None,
+        "{label}: the clean export is an export"
+    );
+    assert_eq!(
+        clean_report.records.skipped, 0,
+        "{label}: the clean export has no bad line"
+    );
 
     let mut lines = Vec::new();
     let mut damaged_at = Vec::new();
@@ -322,16 +408,33 @@ fn check_damage(label: &str, clean: &[Vec<u8>], damage: &[(usize, Vec<u8>)]) -> 
         lines.push(line.clone());
         clean_to_damaged.push(lines.len() as u64);
     }
-    assert_eq!(damaged_at.len(), damage.len(), "{label}: every damage is inside the export");
+    assert_eq!(
+        damaged_at.len(),
+        damage.len(),
+        "{label}: every damage is inside the export"
+    );
     let report = run(DAMAGED, &join(&lines));
 
-    assert_eq!(record_results(&report), record_results(&clean_report), "{label}: a good record was lost or changed");
+    assert_eq!(
+        record_results(&report),
+        record_results(&clean_report),
+        "{label}: a good record was lost or changed"
+    );
     assert_eq!(report.records.skipped, damage.len() as u64, "{label}");
     assert_eq!(report.files[0].skipped, damage.len() as u64, "{label}");
     assert_eq!(report.files[0].lines, lines.len() as u64, "{label}");
     for at in &damaged_at {
-        let found: Vec<_> = report.diagnostics.iter().filter(|d| d.line == *at).collect();
-        assert_eq!(found.len(), 1, "{label}: one diagnostic for line {at}: {:?}", report.diagnostics);
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.line == *at)
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "{label}: one diagnostic for line {at}: {:?}",
+            report.diagnostics
+        );
         assert_eq!(found[0].file, DAMAGED);
         assert!(!found[0].message.is_empty());
     }
@@ -345,7 +448,13 @@ fn check_damage(label: &str, clean: &[Vec<u8>], damage: &[(usize, Vec<u8>)]) -> 
     let mut expected: Vec<(String, u64, String)> = clean_report
         .diagnostics
         .iter()
-        .map(|d| (d.file.clone(), clean_to_damaged[d.line as usize - 1], d.message.clone()))
+        .map(|d| {
+            (
+                d.file.clone(),
+                clean_to_damaged[d.line as usize - 1],
+                d.message.clone(),
+            )
+        })
         .collect();
     others.sort();
     expected.sort();
@@ -359,7 +468,12 @@ fn fresh_record(app: &str, identifier: &str) -> Vec<u8> {
 }
 
 fn message_at(report: &Report, line: u64) -> &str {
-    &report.diagnostics.iter().find(|d| d.line == line).expect("a diagnostic on that line").message
+    &report
+        .diagnostics
+        .iter()
+        .find(|d| d.line == line)
+        .expect("a diagnostic on that line")
+        .message
 }
 
 #[test]
@@ -368,7 +482,11 @@ fn broken_json_line_in_the_middle_is_skipped_alone() {
         let mut broken = fresh_record("com.broken.app", "11111111-1111-4111-8111-111111111111");
         broken.truncate(broken.len() / 2);
         let report = check_damage(label, &clean, &[(3, broken)]);
-        assert!(message_at(&report, 4).contains("not valid JSON"), "{:?}", report.diagnostics);
+        assert!(
+            message_at(&report, 4).contains("not valid JSON"),
+            "{:?}",
+            report.diagnostics
+        );
     }
 }
 
@@ -377,10 +495,19 @@ fn nul_lines_in_the_middle_are_skipped_alone() {
     for (label, clean) in good_exports() {
         let mut nul_in_string = fresh_record("com.nul.app", "22222222-2222-4222-8222-222222222222");
         nul_in_string[35] = 0;
-        let mut nul_after_record = fresh_record("com.nul.app", "33333333-3333-4333-8333-333333333333");
+        let mut nul_after_record =
+            fresh_record("com.nul.app", "33333333-3333-4333-8333-333333333333");
         nul_after_record.extend_from_slice(&[0; 8]);
         let middle = clean.len() / 2;
-        check_damage(label, &clean, &[(2, vec![0; 300]), (middle, nul_in_string), (middle + 1, nul_after_record)]);
+        check_damage(
+            label,
+            &clean,
+            &[
+                (2, vec![0; 300]),
+                (middle, nul_in_string),
+                (middle + 1, nul_after_record),
+            ],
+        );
     }
 }
 
@@ -391,7 +518,11 @@ fn invalid_utf8_line_in_the_middle_is_skipped_alone() {
         let at = latin1.windows(4).position(|w| w == b"caf_").unwrap() + 3;
         latin1[at] = 0xE9; // "café" written in Latin-1
         let lone_continuation = b"{\"type\":\"networkActivity\",\"bundleID\":\"\x80\x80\",\"domain\":\"a.b\",\"timeStamp\":\"2022-04-27T10:55:00.000-04:00\",\"hits\":1}".to_vec();
-        check_damage(label, &clean, &[(3, latin1), (clean.len() - 2, lone_continuation)]);
+        check_damage(
+            label,
+            &clean,
+            &[(3, latin1), (clean.len() - 2, lone_continuation)],
+        );
     }
 }
 
@@ -406,7 +537,10 @@ fn two_mebibyte_line_in_the_middle_is_skipped_alone() {
         let middle = clean.len() / 2;
         let report = check_damage(label, &clean, &[(middle, long.clone().into_bytes())]);
         let message = message_at(&report, middle as u64 + 1);
-        assert!(message.contains(&format!("{} bytes long", long.len())), "{message}");
+        assert!(
+            message.contains(&format!("{} bytes long", long.len())),
+            "{message}"
+        );
     }
 }
 
@@ -414,7 +548,14 @@ fn two_mebibyte_line_in_the_middle_is_skipped_alone() {
 fn deeply_nested_line_in_the_middle_is_skipped_alone() {
     for (label, clean) in good_exports() {
         let middle = clean.len() / 2;
-        check_damage(label, &clean, &[(middle, deep_arrays(100_000)), (middle + 1, deep_objects(b"", 100_000))]);
+        check_damage(
+            label,
+            &clean,
+            &[
+                (middle, deep_arrays(100_000)),
+                (middle + 1, deep_objects(b"", 100_000)),
+            ],
+        );
     }
 }
 
@@ -434,7 +575,10 @@ fn many_kinds_of_damage_together_are_each_skipped_once() {
                 (middle, vec![b'x'; (1 << 20) + 1]),
                 (middle, b"[]".to_vec()),
                 (middle + 1, b"\"just a string\"".to_vec()),
-                (clean.len() - 1, b"{\"type\":\"access\",\"kind\":\"intervalBegin\"}".to_vec()),
+                (
+                    clean.len() - 1,
+                    b"{\"type\":\"access\",\"kind\":\"intervalBegin\"}".to_vec(),
+                ),
             ],
         );
         assert_eq!(report.records.skipped, 7);
@@ -449,9 +593,17 @@ fn blank_lines_are_not_damage() {
         lines.insert(2, Vec::new());
         lines.insert(5, b"   \t ".to_vec());
         let report = run(DAMAGED, &join(&lines));
-        assert_eq!(record_results(&report), record_results(&clean_report), "{label}");
+        assert_eq!(
+            record_results(&report),
+            record_results(&clean_report),
+            "{label}"
+        );
         assert_eq!(report.records.skipped, 0, "{label}");
-        assert!(report.diagnostics.is_empty(), "{label}: {:?}", report.diagnostics);
+        assert!(
+            report.diagnostics.is_empty(),
+            "{label}: {:?}",
+            report.diagnostics
+        );
     }
 }
 
@@ -463,12 +615,27 @@ fn truncated_last_line_loses_only_that_record() {
         let mut bytes = join(complete);
         bytes.extend_from_slice(&last[..last.len() / 2]); // cut mid-record, no final newline
         let report = run(DAMAGED, &bytes);
-        assert_eq!(record_results(&report), record_results(&expected), "{label}");
+        assert_eq!(
+            record_results(&report),
+            record_results(&expected),
+            "{label}"
+        );
         assert_eq!(report.records.skipped, 1, "{label}");
         assert_eq!(report.files[0].lines, clean.len() as u64, "{label}");
-        let listed: Vec<_> = report.diagnostics.iter().map(|d| (d.file.as_str(), d.line)).collect();
-        assert!(listed.contains(&(DAMAGED, clean.len() as u64)), "{label}: {listed:?}");
-        assert_eq!(report.diagnostics.len(), expected.diagnostics.len() + 1, "{label}");
+        let listed: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.line))
+            .collect();
+        assert!(
+            listed.contains(&(DAMAGED, clean.len() as u64)),
+            "{label}: {listed:?}"
+        );
+        assert_eq!(
+            report.diagnostics.len(),
+            expected.diagnostics.len() + 1,
+            "{label}"
+        );
     }
 }
 
@@ -487,16 +654,30 @@ fn file_cut_inside_a_multibyte_character_loses_only_that_record() {
         whole.push(b'\n');
         // Uncut, the last record is read, and its app appears.
         let uncut = run(DAMAGED, &whole);
-        assert!(uncut.apps.iter().any(|a| a.bundle_id == CHINESE_APP), "{label}");
+        assert!(
+            uncut.apps.iter().any(|a| a.bundle_id == CHINESE_APP),
+            "{label}"
+        );
         assert_eq!(uncut.records.skipped, 0);
 
-        let character = join(&clean).len() + chinese_record().windows(3).position(|w| w == "例".as_bytes()).unwrap();
+        let character = join(&clean).len()
+            + chinese_record()
+                .windows(3)
+                .position(|w| w == "例".as_bytes())
+                .unwrap();
         for cut in [character + 1, character + 2] {
             let report = run(DAMAGED, &whole[..cut]);
-            assert_eq!(record_results(&report), record_results(&clean_report), "{label}: cut at {cut}");
+            assert_eq!(
+                record_results(&report),
+                record_results(&clean_report),
+                "{label}: cut at {cut}"
+            );
             assert_eq!(report.records.skipped, 1, "{label}");
             let lines: Vec<u64> = report.diagnostics.iter().map(|d| d.line).collect();
-            assert!(lines.contains(&(clean.len() as u64 + 1)), "{label}: {lines:?}");
+            assert!(
+                lines.contains(&(clean.len() as u64 + 1)),
+                "{label}: {lines:?}"
+            );
         }
     }
 }
@@ -520,28 +701,48 @@ fn multibyte_bundle_id_split_across_chunks_is_read_intact() {
 fn check_garbage_beside(export_name: &str, export: &[u8]) {
     let alone = analyze([(export_name, export)], &Options::default());
     assert_eq!(alone.files[0].error, None, "{export_name} is an export");
-    let garbage = [("IMG_0001.png", png()), ("notes.pdf", pdf()), ("hello.ndjson", b"{\"hello\":\"world\"}\n".repeat(3))];
+    let garbage = [
+        ("IMG_0001.png", png()),
+        ("notes.pdf", pdf()),
+        ("hello.ndjson", b"{\"hello\":\"world\"}\n".repeat(3)),
+    ];
     for (garbage_name, garbage_bytes) in &garbage {
         for garbage_first in [true, false] {
-            let mut files = vec![(export_name, export), (*garbage_name, garbage_bytes.as_slice())];
+            let mut files = vec![
+                (export_name, export),
+                (*garbage_name, garbage_bytes.as_slice()),
+            ];
             if garbage_first {
                 files.reverse();
             }
             let report = analyze(files, &Options::default());
             let (g, e) = if garbage_first { (0, 1) } else { (1, 0) };
             assert_eq!(report.files.len(), 2);
-            let error = report.files[g].error.as_deref().expect("the garbage file has its error");
+            let error = report.files[g]
+                .error
+                .as_deref()
+                .expect("the garbage file has its error");
             assert!(error.contains(garbage_name), "{error}");
             assert_eq!(report.files[g].generation, None);
             assert_eq!(report.files[e].error, None);
-            assert_eq!(json(&report.files[e]), json(&alone.files[0]), "the export's own summary is unchanged");
-            assert_eq!(report.records, alone.records, "totals count only the export");
+            assert_eq!(
+                json(&report.files[e]),
+                json(&alone.files[0]),
+                "the export's own summary is unchanged"
+            );
+            assert_eq!(
+                report.records, alone.records,
+                "totals count only the export"
+            );
             assert_eq!(json(&report.apps), json(&alone.apps));
             assert_eq!(json(&report.domains), json(&alone.domains));
             assert_eq!(json(&report.websites), json(&alone.websites));
             assert_eq!(json(&report.findings), json(&alone.findings));
             assert_eq!(json(&report.period), json(&alone.period));
-            assert_eq!(report.diagnostics, alone.diagnostics, "no diagnostics of the garbage file");
+            assert_eq!(
+                report.diagnostics, alone.diagnostics,
+                "no diagnostics of the garbage file"
+            );
             assert_eq!(report.diagnostics_omitted, alone.diagnostics_omitted);
         }
     }
@@ -549,7 +750,9 @@ fn check_garbage_beside(export_name: &str, export: &[u8]) {
 
 #[test]
 fn garbage_beside_a_real_export_leaves_the_export_fully_analysed() {
-    let Some(export) = real_file("ios17_tweaselORG-ReportHAR.ndjson") else { return };
+    let Some(export) = real_file("ios17_tweaselORG-ReportHAR.ndjson") else {
+        return;
+    };
     check_garbage_beside("ios17_tweaselORG-ReportHAR.ndjson", &export);
     let plaso = real_file("ios15.4_plaso.ndjson").unwrap();
     check_garbage_beside("ios15.4_plaso.ndjson", &plaso);
@@ -557,7 +760,11 @@ fn garbage_beside_a_real_export_leaves_the_export_fully_analysed() {
 
 #[test]
 fn garbage_beside_a_synthetic_export_leaves_the_export_fully_analysed() {
-    let history = SyntheticHistory::generate(&Plan { seed: 5, days: 3, ..Plan::default() });
+    let history = SyntheticHistory::generate(&Plan {
+        seed: 5,
+        days: 3,
+        ..Plan::default()
+    });
     let mut export = Vec::new();
     history.write_export(history.window(), &mut export).unwrap();
     check_garbage_beside("synthetic.ndjson", &export);
@@ -571,7 +778,10 @@ fn interval_durations_summing_past_i64_do_not_wrap() {
     // Each pair spans 0001 → 9999 (about 3.2e14 ms); 30 000 of them sum past i64::MAX ms.
     let mut bytes = Vec::new();
     for i in 0..30_000u32 {
-        for (kind, time) in [("intervalBegin", "0001-01-01T00:00:00.000+00:00"), ("intervalEnd", "9999-12-31T23:59:59.000+00:00")] {
+        for (kind, time) in [
+            ("intervalBegin", "0001-01-01T00:00:00.000+00:00"),
+            ("intervalEnd", "9999-12-31T23:59:59.000+00:00"),
+        ] {
             let line = format!("{{\"accessor\":{{\"identifier\":\"com.forever.app\",\"identifierType\":\"bundleID\"}},\"category\":\"location\",\"identifier\":\"{i:08X}-0000-4000-8000-000000000000\",\"kind\":\"{kind}\",\"timeStamp\":\"{time}\",\"type\":\"access\"}}\n");
             bytes.extend_from_slice(line.as_bytes());
         }
@@ -579,5 +789,10 @@ fn interval_durations_summing_past_i64_do_not_wrap() {
     let report = analyze([("forever.ndjson", bytes.as_slice())], &Options::default());
     let location = &report.apps[0].access[0];
     assert_eq!(location.intervals, 30_000);
-    assert!(location.total_seconds >= location.max_seconds, "total {} < longest {}", location.total_seconds, location.max_seconds);
+    assert!(
+        location.total_seconds >= location.max_seconds,
+        "total {} < longest {}",
+        location.total_seconds,
+        location.max_seconds
+    );
 }

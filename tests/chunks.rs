@@ -26,19 +26,33 @@ fn random_chunks<'a>(bytes: &'a [u8], rng: &mut fastrand::Rng, largest: usize) -
 }
 
 fn seed() -> u64 {
-    std::env::var("CHUNK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed)
+    std::env::var("CHUNK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed)
 }
 
 #[test]
 fn small_files_split_at_every_byte_give_the_one_shot_report() {
-    let small: Vec<(String, Vec<u8>)> = common::all_fixtures().into_iter().filter(|(_, b)| b.len() <= 32 * 1024).collect();
-    assert!(small.len() >= 4, "the own fixtures and at least one real one");
+    let small: Vec<(String, Vec<u8>)> = common::all_fixtures()
+        .into_iter()
+        .filter(|(_, b)| b.len() <= 32 * 1024)
+        .collect();
+    assert!(
+        small.len() >= 4,
+        "the own fixtures and at least one real one"
+    );
     for (name, bytes) in &small {
         let expected = one_shot(name, bytes);
         for split in 0..=bytes.len() {
             let (head, tail) = bytes.split_at(split);
-            let report = common::analyze_chunks([(name.as_str(), vec![head, tail])], &Options::default());
-            assert_eq!(common::json(&report), expected, "{name} split at byte {split}");
+            let report =
+                common::analyze_chunks([(name.as_str(), vec![head, tail])], &Options::default());
+            assert_eq!(
+                common::json(&report),
+                expected,
+                "{name} split at byte {split}"
+            );
         }
     }
 }
@@ -51,18 +65,29 @@ fn every_fixture_in_random_chunks_gives_the_one_shot_report() {
         for largest in [1, 2, 3, 7, 64, 4096] {
             let chunks = random_chunks(&bytes, &mut rng, largest);
             let report = common::analyze_chunks([(name.as_str(), chunks)], &Options::default());
-            assert_eq!(common::json(&report), expected, "{name}, chunks up to {largest} bytes, CHUNK_SEED={}", seed());
+            assert_eq!(
+                common::json(&report),
+                expected,
+                "{name}, chunks up to {largest} bytes, CHUNK_SEED={}",
+                seed()
+            );
         }
     }
 }
 
 #[test]
 fn generated_exports_with_chinese_names_in_random_chunks_give_the_one_shot_report() {
-    let history = SyntheticHistory::generate(&Plan { days: 2, ..Plan::default() });
+    let history = SyntheticHistory::generate(&Plan {
+        days: 2,
+        ..Plan::default()
+    });
     let mut bytes = Vec::new();
     history.write_export(history.window(), &mut bytes).unwrap();
     // Multi-byte characters in every string position: bundle IDs, domains, owners.
-    let text = String::from_utf8(bytes).unwrap().replace("com.tencent.xin", "com.腾讯.微信").replace("Google LLC", "谷歌 LLC");
+    let text = String::from_utf8(bytes)
+        .unwrap()
+        .replace("com.tencent.xin", "com.腾讯.微信")
+        .replace("Google LLC", "谷歌 LLC");
     let bytes = text.into_bytes();
     let expected = one_shot("微信.ndjson", &bytes);
     assert!(expected.contains("com.腾讯.微信"));
@@ -70,14 +95,22 @@ fn generated_exports_with_chinese_names_in_random_chunks_give_the_one_shot_repor
     for largest in [1, 2, 5, 100, 65536] {
         let chunks = random_chunks(&bytes, &mut rng, largest);
         let report = common::analyze_chunks([("微信.ndjson", chunks)], &Options::default());
-        assert_eq!(common::json(&report), expected, "chunks up to {largest}, CHUNK_SEED={}", seed());
+        assert_eq!(
+            common::json(&report),
+            expected,
+            "chunks up to {largest}, CHUNK_SEED={}",
+            seed()
+        );
     }
 }
 
 #[test]
 fn large_chunks_read_on_two_threads_give_the_small_chunk_report() {
     // Chunks of 256 KiB and more are decoded on two threads; small ones on one.
-    let plan = Plan { days: 28, ..Plan::default() };
+    let plan = Plan {
+        days: 28,
+        ..Plan::default()
+    };
     let history = SyntheticHistory::generate(&plan);
     let mut bytes = Vec::new();
     history.write_export(history.window(), &mut bytes).unwrap();
@@ -96,9 +129,15 @@ fn large_chunks_read_on_two_threads_give_the_small_chunk_report() {
     }
     lines[3000].push(b'\r');
     let bytes = lines.join(&b'\n');
-    assert!(bytes.len() > 3 << 20, "large enough for several two-thread chunks");
+    assert!(
+        bytes.len() > 3 << 20,
+        "large enough for several two-thread chunks"
+    );
     let small: Vec<&[u8]> = bytes.chunks(4096).collect();
-    let expected = common::json(&common::analyze_chunks([("big.ndjson", small)], &Options::default()));
+    let expected = common::json(&common::analyze_chunks(
+        [("big.ndjson", small)],
+        &Options::default(),
+    ));
     for size in [256 << 10, 1 << 20, 3 << 20, bytes.len()] {
         let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
         let report = common::analyze_chunks([("big.ndjson", chunks)], &Options::default());
@@ -134,11 +173,18 @@ fn fixtures_inside_large_chunks_read_on_two_threads_give_the_small_chunk_report(
         let mut bytes = lead.clone();
         bytes.extend_from_slice(&fixture);
         let small: Vec<&[u8]> = bytes.chunks(4096).collect();
-        let expected = common::json(&common::analyze_chunks([(name.as_str(), small)], &Options::default()));
+        let expected = common::json(&common::analyze_chunks(
+            [(name.as_str(), small)],
+            &Options::default(),
+        ));
         for size in [300 << 10, bytes.len()] {
             let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
             let report = common::analyze_chunks([(name.as_str(), chunks)], &Options::default());
-            assert_eq!(common::json(&report), expected, "{name} after the lead, chunks of {size} bytes");
+            assert_eq!(
+                common::json(&report),
+                expected,
+                "{name} after the lead, chunks of {size} bytes"
+            );
         }
     }
 }

@@ -32,8 +32,8 @@ const SAMPLES: [&str; 4] = [ACCESS_BROADCASTER, ACCESS_PICKER, NETWORK_FULL, BET
 
 /// Bytes that matter to a JSON reader or to UTF-8 validation.
 const INTERESTING: [u8; 21] = [
-    b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b' ', b'\t', b'0', b'-', b'.', b'e', b'n', b't', 0x00, 0x1F, 0x7F,
-    0xC3, 0xFF,
+    b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b' ', b'\t', b'0', b'-', b'.', b'e', b'n',
+    b't', 0x00, 0x1F, 0x7F, 0xC3, 0xFF,
 ];
 
 /// Every top-level key either reader looks at.
@@ -114,16 +114,29 @@ fn check(line: &[u8]) -> bool {
                 "fast and reference decode differently: {}",
                 show(line)
             ),
-            Err(error) => panic!("fast accepted a line the reference rejects ({error}): {}", show(line)),
+            Err(error) => panic!(
+                "fast accepted a line the reference rejects ({error}): {}",
+                show(line)
+            ),
         }
     }
     match (decode_line(line), &expected) {
-        (Ok(composite), Ok(expected)) => assert_eq!(&composite, expected, "decode_line differs: {}", show(line)),
+        (Ok(composite), Ok(expected)) => {
+            assert_eq!(&composite, expected, "decode_line differs: {}", show(line))
+        }
         (Err(composite), Err(expected)) => {
-            assert_eq!(&composite, expected, "decode_line gives another error: {}", show(line))
+            assert_eq!(
+                &composite,
+                expected,
+                "decode_line gives another error: {}",
+                show(line)
+            )
         }
         (composite, expected) => {
-            panic!("decode_line gives {composite:?}, the reference {expected:?}: {}", show(line))
+            panic!(
+                "decode_line gives {composite:?}, the reference {expected:?}: {}",
+                show(line)
+            )
         }
     }
     quick.is_some()
@@ -139,7 +152,11 @@ fn check_all<B: AsRef<[u8]>>(lines: impl IntoIterator<Item = B>, tally: &mut Tal
 fn show(line: &[u8]) -> String {
     let text = String::from_utf8_lossy(line);
     if text.len() > 600 {
-        format!("{:?}… ({} bytes)", &text[..text.char_indices().nth(600).map_or(text.len(), |(i, _)| i)], line.len())
+        format!(
+            "{:?}… ({} bytes)",
+            &text[..text.char_indices().nth(600).map_or(text.len(), |(i, _)| i)],
+            line.len()
+        )
     } else {
         format!("{text:?}")
     }
@@ -162,12 +179,24 @@ fn synthetic_exports() -> Vec<(String, Vec<u8>)> {
     let mut exports = Vec::new();
     for seed in [1u64, 2, 3, 17, 4242] {
         for ios18 in [true, false] {
-            let offset_change = if seed % 2 == 0 { Some((50, 9 * 60)) } else { None };
+            let offset_change = if seed % 2 == 0 {
+                Some((50, 9 * 60))
+            } else {
+                None
+            };
             let offset_minutes = if seed == 3 { -4 * 60 } else { 8 * 60 };
-            let plan = Plan { seed, ios18, offset_minutes, offset_change, ..Plan::default() };
+            let plan = Plan {
+                seed,
+                ios18,
+                offset_minutes,
+                offset_change,
+                ..Plan::default()
+            };
             let history = SyntheticHistory::generate(&plan);
             let mut bytes = Vec::new();
-            history.write_export(history.window(), &mut bytes).expect("writing to memory");
+            history
+                .write_export(history.window(), &mut bytes)
+                .expect("writing to memory");
             exports.push((format!("synthetic seed {seed} ios18 {ios18}"), bytes));
         }
     }
@@ -178,7 +207,11 @@ fn synthetic_exports() -> Vec<(String, Vec<u8>)> {
 fn every_fixture_and_synthetic_line_decodes_alike_and_the_fast_reader_takes_typed_records() {
     let mut per_source: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut tally = Tally::default();
-    let real_names: Vec<String> = common::real_fixtures().unwrap_or_default().into_iter().map(|(n, _)| n).collect();
+    let real_names: Vec<String> = common::real_fixtures()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     let mut sources = common::all_fixtures();
     sources.extend(synthetic_exports());
     for (name, bytes) in &sources {
@@ -195,14 +228,20 @@ fn every_fixture_and_synthetic_line_decodes_alike_and_the_fast_reader_takes_type
             }
         }
     }
-    println!("checked {} lines, fast accepted {}", tally.checked, tally.fast_accepted);
+    println!(
+        "checked {} lines, fast accepted {}",
+        tally.checked, tally.fast_accepted
+    );
     let (mut typed, mut taken) = (0, 0);
     for (name, (lines, accepted)) in &per_source {
         println!("{name}: fast reader takes {accepted} of {lines} typed record lines");
         typed += lines;
         taken += accepted;
     }
-    assert!(typed > 10_000, "too few typed record lines to measure coverage: {typed}");
+    assert!(
+        typed > 10_000,
+        "too few typed record lines to measure coverage: {typed}"
+    );
     assert!(
         taken * 100 >= typed * 99,
         "the fast reader takes only {taken} of {typed} typed record lines; the differential test would be vacuous"
@@ -242,7 +281,9 @@ fn value_end(text: &[u8], mut at: usize) -> usize {
         }
         _ => {
             let mut i = at;
-            while i < text.len() && !matches!(text[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+            while i < text.len()
+                && !matches!(text[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            {
                 i += 1;
             }
             i
@@ -320,7 +361,11 @@ fn nested_objects(depth: usize) -> String {
 fn nested_mixed(depth: usize) -> String {
     let mut value = String::from("null");
     for level in 0..depth {
-        value = if level % 2 == 0 { format!("[{value},\"s\",{level}]") } else { format!("{{\"k{level}\":{value},\"t\":true}}") };
+        value = if level % 2 == 0 {
+            format!("[{value},\"s\",{level}]")
+        } else {
+            format!("{{\"k{level}\":{value},\"t\":true}}")
+        };
     }
     value
 }
@@ -449,8 +494,14 @@ fn structured_mutations(sample: &str) -> Vec<String> {
     }
 
     // Deep nesting in an unknown key, near and beyond both readers' limits.
-    for depth in [1, 2, 20, 29, 30, 31, 32, 33, 34, 40, 126, 127, 128, 129, 200] {
-        for value in [nested_arrays(depth), nested_objects(depth), nested_mixed(depth)] {
+    for depth in [
+        1, 2, 20, 29, 30, 31, 32, 33, 34, 40, 126, 127, 128, 129, 200,
+    ] {
+        for value in [
+            nested_arrays(depth),
+            nested_objects(depth),
+            nested_mixed(depth),
+        ] {
             out.extend(with_member(sample, &format!("\"futureKey\":{value}")));
             // Inside the accessor object too.
             if let Some(index) = list.iter().position(|(k, _)| k == "\"accessor\"") {
@@ -506,13 +557,18 @@ fn structured_mutations(sample: &str) -> Vec<String> {
             while !padding.is_char_boundary(cut) {
                 cut -= 1;
             }
-            out.extend(with_member(sample, &format!("\"futureKey\":\"{}\"", &padding[..cut])));
+            out.extend(with_member(
+                sample,
+                &format!("\"futureKey\":\"{}\"", &padding[..cut]),
+            ));
         }
     }
 
     // Whitespace between every token, and around the object.
     let toks = tokens(sample);
-    for space in [" ", "  ", "\t", "\n", "\r", "\r\n", " \t\n\r ", "\u{a0}", "\u{b}", "\u{c}"] {
+    for space in [
+        " ", "  ", "\t", "\n", "\r", "\r\n", " \t\n\r ", "\u{a0}", "\u{b}", "\u{c}",
+    ] {
         out.push(toks.join(space));
         out.push(format!("{space}{}{space}", toks.join(space)));
         out.push(format!("{space}{sample}"));
@@ -567,11 +623,23 @@ fn byte_mutations(sample: &[u8], mut each: impl FnMut(&[u8])) {
 fn single_byte_deletions_replacements_insertions_and_truncations_decode_alike() {
     for sample in SAMPLES {
         let mut tally = Tally::default();
-        assert_eq!(check(sample.as_bytes()), sample != BETA_EVENT, "fast reader on the unmutated sample {sample}");
+        assert_eq!(
+            check(sample.as_bytes()),
+            sample != BETA_EVENT,
+            "fast reader on the unmutated sample {sample}"
+        );
         byte_mutations(sample.as_bytes(), |line| check_all([line], &mut tally));
-        println!("{}…: {} byte mutations, fast accepted {}", &sample[..30], tally.checked, tally.fast_accepted);
+        println!(
+            "{}…: {} byte mutations, fast accepted {}",
+            &sample[..30],
+            tally.checked,
+            tally.fast_accepted
+        );
         if sample != BETA_EVENT {
-            assert!(tally.fast_accepted > 100, "the fast reader took almost no mutation: {tally:?}");
+            assert!(
+                tally.fast_accepted > 100,
+                "the fast reader took almost no mutation: {tally:?}"
+            );
         }
     }
 }
@@ -589,9 +657,17 @@ fn structured_mutations_decode_alike() {
                 check_all([&bytes[1..], &bytes[..bytes.len() - 1]], &mut tally);
             }
         }
-        println!("{}…: {} structured mutations, fast accepted {}", &sample[..30], tally.checked, tally.fast_accepted);
+        println!(
+            "{}…: {} structured mutations, fast accepted {}",
+            &sample[..30],
+            tally.checked,
+            tally.fast_accepted
+        );
         if sample != BETA_EVENT {
-            assert!(tally.fast_accepted > 50, "the fast reader took almost no mutation: {tally:?}");
+            assert!(
+                tally.fast_accepted > 50,
+                "the fast reader took almost no mutation: {tally:?}"
+            );
         }
     }
 }
@@ -617,7 +693,11 @@ fn fast_reader_takes_typed_records_whatever_their_key_order() {
         }
         // Spaces between tokens are plain JSON too.
         let spaced = tokens(sample).join(" ");
-        assert_eq!(fast::decode(spaced.as_bytes()).as_ref(), Some(&expected), "{spaced}");
+        assert_eq!(
+            fast::decode(spaced.as_bytes()).as_ref(),
+            Some(&expected),
+            "{spaced}"
+        );
     }
 }
 
@@ -626,30 +706,97 @@ fn fast_reader_takes_typed_records_whatever_their_key_order() {
 
 /// Pieces of JSON-ish text: punctuation, known keys and values, odd numbers and escapes.
 const VOCABULARY: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", " ", "\t", "\n", "\"", "\\", "\"type\"", "\"access\"", "\"networkActivity\"",
-    "\"accessor\"", "\"broadcaster\"", "\"identifier\"", "\"identifierType\"", "\"bundleID\"", "\"category\"",
-    "\"photos\"", "\"kind\"", "\"intervalBegin\"", "\"intervalEnd\"", "\"event\"", "\"timeStamp\"", "\"timestamp\"",
-    "\"2025-02-11T13:34:34.775+01:00\"", "\"outOfProcess\"", "\"accessCount\"", "\"domain\"", "\"context\"",
-    "\"initiatedType\"", "\"domainType\"", "\"domainOwner\"", "\"hits\"", "\"firstTimeStamp\"",
-    "\"domainClassification\"", "\"contextVerificationType\"", "\"_marker\"", "\"<metadata>\"", "\"x\"", "\"\"",
-    "\"微信\"", "\"\\u0041\"", "\"\\ud83d\\ude00\"", "true", "false", "null", "0", "1", "-1", "4", "01", "1.5", "1e3",
-    "-0", "18446744073709551615", "18446744073709551616", "\u{0}", "\u{1f}", "\u{7f}", "é", "\u{feff}",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    " ",
+    "\t",
+    "\n",
+    "\"",
+    "\\",
+    "\"type\"",
+    "\"access\"",
+    "\"networkActivity\"",
+    "\"accessor\"",
+    "\"broadcaster\"",
+    "\"identifier\"",
+    "\"identifierType\"",
+    "\"bundleID\"",
+    "\"category\"",
+    "\"photos\"",
+    "\"kind\"",
+    "\"intervalBegin\"",
+    "\"intervalEnd\"",
+    "\"event\"",
+    "\"timeStamp\"",
+    "\"timestamp\"",
+    "\"2025-02-11T13:34:34.775+01:00\"",
+    "\"outOfProcess\"",
+    "\"accessCount\"",
+    "\"domain\"",
+    "\"context\"",
+    "\"initiatedType\"",
+    "\"domainType\"",
+    "\"domainOwner\"",
+    "\"hits\"",
+    "\"firstTimeStamp\"",
+    "\"domainClassification\"",
+    "\"contextVerificationType\"",
+    "\"_marker\"",
+    "\"<metadata>\"",
+    "\"x\"",
+    "\"\"",
+    "\"微信\"",
+    "\"\\u0041\"",
+    "\"\\ud83d\\ude00\"",
+    "true",
+    "false",
+    "null",
+    "0",
+    "1",
+    "-1",
+    "4",
+    "01",
+    "1.5",
+    "1e3",
+    "-0",
+    "18446744073709551615",
+    "18446744073709551616",
+    "\u{0}",
+    "\u{1f}",
+    "\u{7f}",
+    "é",
+    "\u{feff}",
 ];
 
 fn vocabulary_text() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(prop::sample::select(VOCABULARY), 0..60).prop_map(|parts| parts.concat().into_bytes())
+    prop::collection::vec(prop::sample::select(VOCABULARY), 0..60)
+        .prop_map(|parts| parts.concat().into_bytes())
 }
 
 fn json_alphabet_bytes() -> impl Strategy<Value = Vec<u8>> {
-    let alphabet: Vec<u8> = b"{}[]:,\" \\\t\n0123456789-+.eEtrufalsnx".iter().copied().chain([0x00, 0x7F, 0xC3, 0xA9, 0xFF]).collect();
+    let alphabet: Vec<u8> = b"{}[]:,\" \\\t\n0123456789-+.eEtrufalsnx"
+        .iter()
+        .copied()
+        .chain([0x00, 0x7F, 0xC3, 0xA9, 0xFF])
+        .collect();
     prop::collection::vec(prop::sample::select(alphabet), 0..120)
 }
 
 /// A known key with a plausible or odd value.
 fn member() -> impl Strategy<Value = String> {
     let key = prop::sample::select(KNOWN_KEYS.to_vec()).prop_map(|k| format!("\"{k}\""));
-    let odd_key = prop::sample::select(vec!["\"futureKey\"", "\"\"", "\"typ\\u0065\"", "\"类型\"", "\"identifierType\""])
-        .prop_map(str::to_owned);
+    let odd_key = prop::sample::select(vec![
+        "\"futureKey\"",
+        "\"\"",
+        "\"typ\\u0065\"",
+        "\"类型\"",
+        "\"identifierType\"",
+    ])
+    .prop_map(str::to_owned);
     let value = prop_oneof![
         prop::sample::select(ODD_VALUES.to_vec()).prop_map(str::to_owned),
         prop::sample::select(vec![
@@ -670,29 +817,49 @@ fn member() -> impl Strategy<Value = String> {
         (0u64..u64::MAX).prop_map(|n| n.to_string()),
         "[a-zA-Z0-9 .微\\\\\"]{0,8}".prop_map(|s| format!("\"{s}\"")),
     ];
-    (prop_oneof![4 => key, 1 => odd_key], prop::sample::select(vec![":", " : ", ":\t"]), value)
+    (
+        prop_oneof![4 => key, 1 => odd_key],
+        prop::sample::select(vec![":", " : ", ":\t"]),
+        value,
+    )
         .prop_map(|(k, colon, v)| format!("{k}{colon}{v}"))
 }
 
 /// A JSON-ish object of known keys, often a valid typed record.
 fn record_object() -> impl Strategy<Value = Vec<u8>> {
-    (prop::collection::vec(member(), 0..14), prop::sample::select(vec![",", ", ", " ,"]), any::<bool>()).prop_map(
-        |(members, comma, typed)| {
+    (
+        prop::collection::vec(member(), 0..14),
+        prop::sample::select(vec![",", ", ", " ,"]),
+        any::<bool>(),
+    )
+        .prop_map(|(members, comma, typed)| {
             let mut members = members;
             if typed && !members.iter().any(|m| m.starts_with("\"type\"")) {
                 members.push("\"type\":\"access\"".to_owned());
             }
             format!("{{{}}}", members.join(comma)).into_bytes()
-        },
-    )
+        })
 }
 
 /// A valid access or network record (random plausible values, keys in random order), with
 /// up to two members replaced or added by odd ones and random spacing: mostly lines the fast
 /// reader takes, next to lines it must decline.
 fn near_valid_record() -> impl Strategy<Value = Vec<u8>> {
-    let text = prop::sample::select(vec!["com.tencent.xin", "微信", "", "a b", "5Q4J53EFRC.com.sbb.ch", "x\u{7f}", "é"]);
-    let time = prop::sample::select(vec!["2025-02-11T13:34:34.775+01:00", "2021-06-21T17:03:07Z", "yesterday", ""]);
+    let text = prop::sample::select(vec![
+        "com.tencent.xin",
+        "微信",
+        "",
+        "a b",
+        "5Q4J53EFRC.com.sbb.ch",
+        "x\u{7f}",
+        "é",
+    ]);
+    let time = prop::sample::select(vec![
+        "2025-02-11T13:34:34.775+01:00",
+        "2021-06-21T17:03:07Z",
+        "yesterday",
+        "",
+    ]);
     let number = prop_oneof![0u64..3, Just(u64::MAX), any::<u64>()];
     let access = (
         text.clone(),
@@ -730,26 +897,36 @@ fn near_valid_record() -> impl Strategy<Value = Vec<u8>> {
         (number.clone(), number.clone()),
         (prop::option::of(number.clone()), prop::option::of(number)),
     )
-        .prop_map(|((app, domain, context, owner), (last, first), (kind, hits), (class, verification))| {
-            let mut members = vec![
-                format!("\"bundleID\":\"{app}\""),
-                format!("\"domain\":\"{domain}\""),
-                format!("\"context\":\"{context}\""),
-                format!("\"domainOwner\":\"{owner}\""),
-                "\"initiatedType\":\"AppInitiated\"".to_owned(),
-                format!("\"timeStamp\":\"{last}\""),
-                format!("\"domainType\":{kind}"),
-                format!("\"hits\":{hits}"),
-                "\"type\":\"networkActivity\"".to_owned(),
-            ];
-            members.extend(first.map(|t| format!("\"firstTimeStamp\":\"{t}\"")));
-            members.extend(class.map(|n| format!("\"domainClassification\":{n}")));
-            members.extend(verification.map(|n| format!("\"contextVerificationType\":{n}")));
-            members
-        });
+        .prop_map(
+            |(
+                (app, domain, context, owner),
+                (last, first),
+                (kind, hits),
+                (class, verification),
+            )| {
+                let mut members = vec![
+                    format!("\"bundleID\":\"{app}\""),
+                    format!("\"domain\":\"{domain}\""),
+                    format!("\"context\":\"{context}\""),
+                    format!("\"domainOwner\":\"{owner}\""),
+                    "\"initiatedType\":\"AppInitiated\"".to_owned(),
+                    format!("\"timeStamp\":\"{last}\""),
+                    format!("\"domainType\":{kind}"),
+                    format!("\"hits\":{hits}"),
+                    "\"type\":\"networkActivity\"".to_owned(),
+                ];
+                members.extend(first.map(|t| format!("\"firstTimeStamp\":\"{t}\"")));
+                members.extend(class.map(|n| format!("\"domainClassification\":{n}")));
+                members.extend(verification.map(|n| format!("\"contextVerificationType\":{n}")));
+                members
+            },
+        );
     (
         prop_oneof![access, network],
-        prop::collection::vec((any::<prop::sample::Index>(), member(), any::<bool>()), 0..3),
+        prop::collection::vec(
+            (any::<prop::sample::Index>(), member(), any::<bool>()),
+            0..3,
+        ),
         any::<prop::sample::Index>(),
         prop::sample::select(vec![",", ", ", " , "]),
         any::<bool>(),
@@ -821,13 +998,17 @@ fn apply(line: &mut Vec<u8>, edit: &Edit) {
 }
 
 fn mutated_sample() -> impl Strategy<Value = Vec<u8>> {
-    (prop::sample::select(SAMPLES.to_vec()), prop::collection::vec(edit(), 1..4)).prop_map(|(sample, edits)| {
-        let mut line = sample.as_bytes().to_vec();
-        for edit in &edits {
-            apply(&mut line, edit);
-        }
-        line
-    })
+    (
+        prop::sample::select(SAMPLES.to_vec()),
+        prop::collection::vec(edit(), 1..4),
+    )
+        .prop_map(|(sample, edits)| {
+            let mut line = sample.as_bytes().to_vec();
+            for edit in &edits {
+                apply(&mut line, edit);
+            }
+            line
+        })
 }
 
 proptest! {
@@ -870,12 +1051,24 @@ fn generated_inputs_reach_the_fast_reader() {
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
     let mut count = |name: &str, strategy: &dyn Fn(&mut TestRunner) -> Vec<u8>| {
-        let accepted = (0..2000).filter(|_| fast::decode(&strategy(&mut runner)).is_some()).count();
+        let accepted = (0..2000)
+            .filter(|_| fast::decode(&strategy(&mut runner)).is_some())
+            .count();
         println!("{name}: the fast reader takes {accepted} of 2000");
         accepted
     };
-    let near = count("near-valid records", &|r| near_valid_record().new_tree(r).unwrap().current());
-    let mutated = count("mutated samples", &|r| mutated_sample().new_tree(r).unwrap().current());
-    assert!(near >= 400, "near-valid records rarely reach the fast reader: {near}");
-    assert!(mutated >= 50, "mutated samples rarely reach the fast reader: {mutated}");
+    let near = count("near-valid records", &|r| {
+        near_valid_record().new_tree(r).unwrap().current()
+    });
+    let mutated = count("mutated samples", &|r| {
+        mutated_sample().new_tree(r).unwrap().current()
+    });
+    assert!(
+        near >= 400,
+        "near-valid records rarely reach the fast reader: {near}"
+    );
+    assert!(
+        mutated >= 50,
+        "mutated samples rarely reach the fast reader: {mutated}"
+    );
 }

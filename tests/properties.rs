@@ -37,9 +37,27 @@ const IDENTIFIERS: [&str; 8] = [
     "not-a-uuid",
     "0000000200000000400080000000000000002",
 ];
-const APPS: [&str; 5] = ["com.tencent.xin", "com.apple.weather", "5Q4J53EFRC.com.sbb.ch", "com.例子.地图", "com.google.gemini"];
-const CATEGORIES: [&str; 6] = ["photos", "contacts", "location", "screenRecording", "microphone", "未来传感器"];
-const NETWORK_APPS: [&str; 4] = ["com.tencent.xin", "com.apple.mobilesafari", "com.例子.地图", "com.burbn.instagram"];
+const APPS: [&str; 5] = [
+    "com.tencent.xin",
+    "com.apple.weather",
+    "5Q4J53EFRC.com.sbb.ch",
+    "com.例子.地图",
+    "com.google.gemini",
+];
+const CATEGORIES: [&str; 6] = [
+    "photos",
+    "contacts",
+    "location",
+    "screenRecording",
+    "microphone",
+    "未来传感器",
+];
+const NETWORK_APPS: [&str; 4] = [
+    "com.tencent.xin",
+    "com.apple.mobilesafari",
+    "com.例子.地图",
+    "com.burbn.instagram",
+];
 const DOMAINS: [&str; 8] = [
     "Mmbiz.QPIC.cn",
     "mmbiz.qpic.cn",
@@ -97,14 +115,24 @@ struct Time {
 
 impl Time {
     fn new(utc_ms: i64, offset: usize, fraction: bool) -> Time {
-        let utc_ms = if fraction { utc_ms } else { utc_ms - utc_ms.rem_euclid(SECOND) };
-        Time { utc_ms, offset, fraction }
+        let utc_ms = if fraction {
+            utc_ms
+        } else {
+            utc_ms - utc_ms.rem_euclid(SECOND)
+        };
+        Time {
+            utc_ms,
+            offset,
+            fraction,
+        }
     }
 
     fn text(&self) -> String {
         let (name, minutes) = OFFSETS[self.offset];
         let offset = FixedOffset::east_opt(minutes * 60).unwrap();
-        let local = DateTime::from_timestamp_millis(self.utc_ms).unwrap().with_timezone(&offset);
+        let local = DateTime::from_timestamp_millis(self.utc_ms)
+            .unwrap()
+            .with_timezone(&offset);
         let mut text = local.format("%Y-%m-%dT%H:%M:%S").to_string();
         if self.fraction {
             text.push_str(&format!(".{:03}", self.utc_ms.rem_euclid(SECOND)));
@@ -161,7 +189,10 @@ fn js(text: &str) -> String {
 }
 
 fn accessor(app: &str) -> String {
-    format!("{{\"identifier\":{},\"identifierType\":\"bundleID\"}}", js(app))
+    format!(
+        "{{\"identifier\":{},\"identifierType\":\"bundleID\"}}",
+        js(app)
+    )
 }
 
 impl Item {
@@ -240,7 +271,8 @@ fn export_bytes(items: &[Item]) -> Vec<u8> {
 // Strategies.
 
 fn time() -> impl Strategy<Value = Time> {
-    (0..4 * DAY, 0..OFFSETS.len(), prop::bool::weighted(0.8)).prop_map(|(at, offset, fraction)| Time::new(BASE_UTC_MS + at, offset, fraction))
+    (0..4 * DAY, 0..OFFSETS.len(), prop::bool::weighted(0.8))
+        .prop_map(|(at, offset, fraction)| Time::new(BASE_UTC_MS + at, offset, fraction))
 }
 
 /// App and category: usually the identifier's own (as in real exports), sometimes any.
@@ -265,50 +297,123 @@ fn access_group() -> impl Strategy<Value = Vec<AccessRec>> {
         prop::bool::weighted(0.2),
         any::<bool>(),
     )
-        .prop_map(|(id, begin, odd, app, category, time, out_of_process, access_count)| {
-            let (app, category) = app_and_category(id, odd, app, category);
-            vec![AccessRec { id, begin, app, category, time, out_of_process, access_count }]
-        });
-    let duration = prop_oneof![2 => Just(0i64), 6 => 0..2 * HOUR, 1 => -5 * SECOND..0, 1 => 0..5 * SECOND];
+        .prop_map(
+            |(id, begin, odd, app, category, time, out_of_process, access_count)| {
+                let (app, category) = app_and_category(id, odd, app, category);
+                vec![AccessRec {
+                    id,
+                    begin,
+                    app,
+                    category,
+                    time,
+                    out_of_process,
+                    access_count,
+                }]
+            },
+        );
+    let duration =
+        prop_oneof![2 => Just(0i64), 6 => 0..2 * HOUR, 1 => -5 * SECOND..0, 1 => 0..5 * SECOND];
     let pair = (
-        (0..IDENTIFIERS.len(), prop::bool::weighted(0.1), 0..APPS.len(), 0..CATEGORIES.len()),
+        (
+            0..IDENTIFIERS.len(),
+            prop::bool::weighted(0.1),
+            0..APPS.len(),
+            0..CATEGORIES.len(),
+        ),
         time(),
         duration,
         prop::option::weighted(0.2, 0..OFFSETS.len()),
         (prop::bool::weighted(0.2), any::<bool>()),
     )
-        .prop_map(|((id, odd, app, category), begin_time, duration, end_offset, (out_of_process, access_count))| {
-            let (app, category) = app_and_category(id, odd, app, category);
-            let begin = AccessRec { id, begin: true, app, category, time: begin_time.clone(), out_of_process, access_count };
-            let end_time = Time::new(
-                begin_time.utc_ms + duration,
-                end_offset.unwrap_or(begin_time.offset),
-                begin_time.fraction || duration % SECOND != 0,
-            );
-            let end = AccessRec { begin: false, time: end_time, ..begin.clone() };
-            vec![begin, end]
-        });
+        .prop_map(
+            |(
+                (id, odd, app, category),
+                begin_time,
+                duration,
+                end_offset,
+                (out_of_process, access_count),
+            )| {
+                let (app, category) = app_and_category(id, odd, app, category);
+                let begin = AccessRec {
+                    id,
+                    begin: true,
+                    app,
+                    category,
+                    time: begin_time.clone(),
+                    out_of_process,
+                    access_count,
+                };
+                let end_time = Time::new(
+                    begin_time.utc_ms + duration,
+                    end_offset.unwrap_or(begin_time.offset),
+                    begin_time.fraction || duration % SECOND != 0,
+                );
+                let end = AccessRec {
+                    begin: false,
+                    time: end_time,
+                    ..begin.clone()
+                };
+                vec![begin, end]
+            },
+        );
     prop_oneof![single, pair]
 }
 
 fn network() -> impl Strategy<Value = NetRec> {
     (
-        (0..NETWORK_APPS.len(), 0..DOMAINS.len(), 0..CONTEXTS.len(), any::<bool>(), any::<bool>(), 0..OWNERS.len()),
+        (
+            0..NETWORK_APPS.len(),
+            0..DOMAINS.len(),
+            0..CONTEXTS.len(),
+            any::<bool>(),
+            any::<bool>(),
+            0..OWNERS.len(),
+        ),
         prop_oneof![1u64..5, 1u64..5000],
         time(),
         0..3 * DAY,
         0..OFFSETS.len(),
         prop::bool::weighted(0.8),
     )
-        .prop_map(|((app, domain, context, app_initiated, flagged, owner), hits, first, span, last_offset, new_keys)| {
-            let last = Time::new(first.utc_ms + span, last_offset, first.fraction);
-            NetRec { app, domain, context, app_initiated, flagged, owner, hits, first, last, new_keys }
-        })
+        .prop_map(
+            |(
+                (app, domain, context, app_initiated, flagged, owner),
+                hits,
+                first,
+                span,
+                last_offset,
+                new_keys,
+            )| {
+                let last = Time::new(first.utc_ms + span, last_offset, first.fraction);
+                NetRec {
+                    app,
+                    domain,
+                    context,
+                    app_initiated,
+                    flagged,
+                    owner,
+                    hits,
+                    first,
+                    last,
+                    new_keys,
+                }
+            },
+        )
 }
 
 fn event() -> impl Strategy<Value = EventRec> {
-    (0..IDENTIFIERS.len(), 0..APPS.len(), 0..CATEGORIES.len(), time())
-        .prop_map(|(id, app, category, time)| EventRec { id, app, category, time })
+    (
+        0..IDENTIFIERS.len(),
+        0..APPS.len(),
+        0..CATEGORIES.len(),
+        time(),
+    )
+        .prop_map(|(id, app, category, time)| EventRec {
+            id,
+            app,
+            category,
+            time,
+        })
 }
 
 /// A random export: at least one access record, so every file is an export.
@@ -356,21 +461,35 @@ struct Conflict {
 
 fn conflict() -> impl Strategy<Value = Conflict> {
     (
-        prop::sample::select(vec![-60 * SECOND, -SECOND, -1, 0, 0, 0, 1, SECOND, 60 * SECOND]),
+        prop::sample::select(vec![
+            -60 * SECOND,
+            -SECOND,
+            -1,
+            0,
+            0,
+            0,
+            1,
+            SECOND,
+            60 * SECOND,
+        ]),
         prop::option::weighted(0.4, 0..OFFSETS.len()),
         prop::option::weighted(0.3, 0..APPS.len()),
         prop::option::weighted(0.2, 0..CATEGORIES.len()),
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.2),
     )
-        .prop_map(|(shift_ms, offset, app, category, toggle_out_of_process, toggle_access_count)| Conflict {
-            shift_ms,
-            offset,
-            app,
-            category,
-            toggle_out_of_process,
-            toggle_access_count,
-        })
+        .prop_map(
+            |(shift_ms, offset, app, category, toggle_out_of_process, toggle_access_count)| {
+                Conflict {
+                    shift_ms,
+                    offset,
+                    app,
+                    category,
+                    toggle_out_of_process,
+                    toggle_access_count,
+                }
+            },
+        )
 }
 
 fn apply_conflict(record: &AccessRec, conflict: &Conflict) -> AccessRec {
@@ -399,10 +518,27 @@ fn overlapping_exports() -> impl Strategy<Value = (Vec<Item>, Vec<Item>)> {
         0usize..30,
     )
         .prop_flat_map(|(a, keep, conflicts, new, new_count)| {
-            let mut b: Vec<Item> = a.iter().zip(keep.iter().cycle()).filter(|(_, &k)| k).map(|(i, _)| i.clone()).collect();
-            let access: Vec<&AccessRec> = a.iter().filter_map(|i| if let Item::Access(r) = i { Some(r) } else { None }).collect();
+            let mut b: Vec<Item> = a
+                .iter()
+                .zip(keep.iter().cycle())
+                .filter(|(_, &k)| k)
+                .map(|(i, _)| i.clone())
+                .collect();
+            let access: Vec<&AccessRec> = a
+                .iter()
+                .filter_map(|i| {
+                    if let Item::Access(r) = i {
+                        Some(r)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             for (index, change) in &conflicts {
-                b.push(Item::Access(apply_conflict(index.get::<&AccessRec>(&access), change)));
+                b.push(Item::Access(apply_conflict(
+                    index.get::<&AccessRec>(&access),
+                    change,
+                )));
             }
             b.extend(new.into_iter().take(new_count));
             (Just(a), Just(b).prop_shuffle())
@@ -427,7 +563,10 @@ struct ModelTime {
 fn parse(text: &str) -> ModelTime {
     let time = DateTime::parse_from_rfc3339(text).unwrap_or_else(|e| panic!("{text}: {e}"));
     ModelTime {
-        at: ParsedTime { utc_ms: time.timestamp_millis(), offset_minutes: time.offset().local_minus_utc() / 60 },
+        at: ParsedTime {
+            utc_ms: time.timestamp_millis(),
+            offset_minutes: time.offset().local_minus_utc() / 60,
+        },
         local_hour: time.hour(),
         canonical: time.to_rfc3339_opts(SecondsFormat::Millis, true),
     }
@@ -460,12 +599,19 @@ fn model_end(record: &AccessRec) -> ModelEnd {
         "\"category\":{},\"identifier\":{},\"kind\":\"{}\",",
         js(category),
         js(IDENTIFIERS[record.id]),
-        if record.begin { "intervalBegin" } else { "intervalEnd" }
+        if record.begin {
+            "intervalBegin"
+        } else {
+            "intervalEnd"
+        }
     ));
     if record.out_of_process {
         canonical.push_str("\"outOfProcess\":true,");
     }
-    canonical.push_str(&format!("\"timeStamp\":\"{}\",\"type\":\"access\"}}", time.canonical));
+    canonical.push_str(&format!(
+        "\"timeStamp\":\"{}\",\"type\":\"access\"}}",
+        time.canonical
+    ));
     ModelEnd {
         utc_ms: time.at.utc_ms,
         local_hour: time.local_hour,
@@ -501,7 +647,9 @@ fn model(files: &[&[Item]]) -> (BTreeMap<(String, String), Counts>, ModelTotals)
                 totals.record_lines += 1;
                 let end = model_end(record);
                 let key = (record.id, record.begin);
-                let replace = access.get(&key).is_none_or(|kept| (end.utc_ms, &end.canonical) < (kept.utc_ms, &kept.canonical));
+                let replace = access.get(&key).is_none_or(|kept| {
+                    (end.utc_ms, &end.canonical) < (kept.utc_ms, &kept.canonical)
+                });
                 if replace {
                     access.insert(key, end);
                 }
@@ -511,7 +659,12 @@ fn model(files: &[&[Item]]) -> (BTreeMap<(String, String), Counts>, ModelTotals)
                 // At equal instants the canonical line decides: app, then category, then the
                 // time text (which, at one instant, orders as the offset does).
                 let at = parse(&event.time.text()).at;
-                let candidate = (at.utc_ms, APPS[event.app], CATEGORIES[event.category], at.offset_minutes);
+                let candidate = (
+                    at.utc_ms,
+                    APPS[event.app],
+                    CATEGORIES[event.category],
+                    at.offset_minutes,
+                );
                 let kept = events.entry(event.id).or_insert(candidate);
                 if candidate < *kept {
                     *kept = candidate;
@@ -540,8 +693,14 @@ fn model(files: &[&[Item]]) -> (BTreeMap<(String, String), Counts>, ModelTotals)
     totals.events = events.len() as u64;
 
     let mut counts: BTreeMap<(String, String), Counts> = BTreeMap::new();
-    fn entry<'c>(counts: &'c mut BTreeMap<(String, String), Counts>, app: &str, category: &str) -> &'c mut Counts {
-        counts.entry((app.to_owned(), category.to_owned())).or_default()
+    fn entry<'c>(
+        counts: &'c mut BTreeMap<(String, String), Counts>,
+        app: &str,
+        category: &str,
+    ) -> &'c mut Counts {
+        counts
+            .entry((app.to_owned(), category.to_owned()))
+            .or_default()
     }
     for id in 0..IDENTIFIERS.len() {
         match (access.get(&(id, true)), access.get(&(id, false))) {
@@ -569,10 +728,15 @@ fn model(files: &[&[Item]]) -> (BTreeMap<(String, String), Counts>, ModelTotals)
     (counts, totals)
 }
 
-
 fn report_of(files: &[&[u8]]) -> Report {
     let names = ["A.ndjson", "B.ndjson", "C.ndjson", "D.ndjson"];
-    analyze(files.iter().enumerate().map(|(i, bytes)| (names[i], *bytes)), &Options::default())
+    analyze(
+        files
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| (names[i], *bytes)),
+        &Options::default(),
+    )
 }
 
 fn lines_text(items: &[Item]) -> String {
@@ -601,7 +765,11 @@ fn without_upper_bounds(mut value: Value) -> Value {
 }
 
 fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -764,7 +932,9 @@ fn same_instant_other_offset(a: &[Item], b: &[Item]) -> bool {
     for item in a.iter().chain(b) {
         if let Item::Access(r) = item {
             let at = parse(&r.time.text()).at;
-            seen.entry((r.id, r.begin, at.utc_ms)).or_default().insert(at.offset_minutes);
+            seen.entry((r.id, r.begin, at.utc_ms))
+                .or_default()
+                .insert(at.offset_minutes);
         }
     }
     seen.values().any(|offsets| offsets.len() > 1)
@@ -837,7 +1007,10 @@ fn generated_exports_cover_every_pairing_outcome() {
             sum.out_of_process += c.out_of_process;
             zero_length += u64::from(c.intervals > 0 && c.max_ms == 0);
         }
-        let (a, b) = overlapping_exports().new_tree(&mut runner).unwrap().current();
+        let (a, b) = overlapping_exports()
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
         let (_, totals) = model(&[&a, &b]);
         duplicates += totals.record_lines - totals.access - totals.network - totals.events;
     }

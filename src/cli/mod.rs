@@ -10,15 +10,19 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use privacy_lens::synthetic::{Plan, SyntheticHistory};
 use privacy_lens::{
-    access_csv, apps_csv, blocklist, domains_csv, intervals_csv, parse_local_time, Analyzer, BlocklistFormat, LocalRange,
-    Options, QuietHours, Report, Thresholds, CSV_TABLES,
+    access_csv, apps_csv, blocklist, domains_csv, intervals_csv, parse_local_time, Analyzer,
+    BlocklistFormat, LocalRange, Options, QuietHours, Report, Thresholds, CSV_TABLES,
 };
 
 /// Chunk size for reading files: large enough to amortise calls, small enough to stay in cache.
 const CHUNK: usize = 4 << 20;
 
 #[derive(Parser)]
-#[command(name = "privacy-lens", version, about = "What the apps on an iPhone did, from its App Privacy Report.")]
+#[command(
+    name = "privacy-lens",
+    version,
+    about = "What the apps on an iPhone did, from its App Privacy Report."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -131,7 +135,12 @@ impl Settings {
             return None;
         };
         std::fs::read(&path)
-            .inspect_err(|error| eprintln!("privacy-lens: cannot read the tracker database {}: {error}", path.display()))
+            .inspect_err(|error| {
+                eprintln!(
+                    "privacy-lens: cannot read the tracker database {}: {error}",
+                    path.display()
+                )
+            })
             .ok()
     }
 }
@@ -191,7 +200,11 @@ pub fn run() -> ExitCode {
 /// `www/data/trackerdb.tsv` of the project whose `target/<profile>/` holds this binary.
 fn default_trackerdb() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
-    exe.ancestors().skip(1).take(4).map(|dir| dir.join("www/data/trackerdb.tsv")).find(|path| path.is_file())
+    exe.ancestors()
+        .skip(1)
+        .take(4)
+        .map(|dir| dir.join("www/data/trackerdb.tsv"))
+        .find(|path| path.is_file())
 }
 
 fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
@@ -209,7 +222,11 @@ fn analyze(args: AnalyzeArgs) -> io::Result<ExitCode> {
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        text::write_report(&mut out, &report, args.lang.unwrap_or_else(text::Lang::from_environment))?;
+        text::write_report(
+            &mut out,
+            &report,
+            args.lang.unwrap_or_else(text::Lang::from_environment),
+        )?;
     }
     out.flush()?;
     Ok(exit_code(&analyzer))
@@ -222,14 +239,23 @@ fn compare(args: CompareArgs) -> io::Result<ExitCode> {
         Some(split_at) => {
             let mut history = analyzer(trackerdb.as_deref());
             read_files(&mut history, &args.files);
-            (history.compare_split(split_at, &options), history.has_export())
+            (
+                history.compare_split(split_at, &options),
+                history.has_export(),
+            )
         }
         None => {
-            let (mut before, mut after) = (analyzer(trackerdb.as_deref()), analyzer(trackerdb.as_deref()));
+            let (mut before, mut after) = (
+                analyzer(trackerdb.as_deref()),
+                analyzer(trackerdb.as_deref()),
+            );
             read_files(&mut before, &args.before);
             read_files(&mut after, &args.after);
             let read = before.has_export() && after.has_export();
-            (privacy_lens::compare(&before.report(&options), &after.report(&options)), read)
+            (
+                privacy_lens::compare(&before.report(&options), &after.report(&options)),
+                read,
+            )
         }
     };
     let mut out = BufWriter::new(io::stdout().lock());
@@ -237,7 +263,11 @@ fn compare(args: CompareArgs) -> io::Result<ExitCode> {
         serde_json::to_writer(&mut out, &comparison)?;
         writeln!(out)?;
     } else {
-        text::write_comparison(&mut out, &comparison, args.lang.unwrap_or_else(text::Lang::from_environment))?;
+        text::write_comparison(
+            &mut out,
+            &comparison,
+            args.lang.unwrap_or_else(text::Lang::from_environment),
+        )?;
     }
     out.flush()?;
     if read {
@@ -316,12 +346,19 @@ fn generate(args: GenerateArgs) -> io::Result<ExitCode> {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let plan = Plan { seed: args.seed, days: args.days, change_day: args.change_day, ..Plan::default() };
+    let plan = Plan {
+        seed: args.seed,
+        days: args.days,
+        change_day: args.change_day,
+        ..Plan::default()
+    };
     match args.size {
         Some(bytes) => SyntheticHistory::write_weekly_exports(&plan, bytes, &mut out)?,
         None => {
             let history = SyntheticHistory::generate(&plan);
-            let window = args.window.map_or_else(|| history.window(), |(from, to)| history.days(from, to));
+            let window = args
+                .window
+                .map_or_else(|| history.window(), |(from, to)| history.days(from, to));
             history.write_export(window, &mut out)?;
         }
     }
@@ -353,8 +390,15 @@ fn parse_size(text: &str) -> Result<u64, String> {
 fn parse_days(text: &str) -> Result<(u32, u32), String> {
     let invalid = || format!("{text:?} should be days such as 0..7 (FROM..TO, TO excluded)");
     let (from, to) = text.split_once("..").ok_or_else(invalid)?;
-    let (from, to): (u32, u32) = (from.trim().parse().map_err(|_| invalid())?, to.trim().parse().map_err(|_| invalid())?);
-    if from < to { Ok((from, to)) } else { Err(invalid()) }
+    let (from, to): (u32, u32) = (
+        from.trim().parse().map_err(|_| invalid())?,
+        to.trim().parse().map_err(|_| invalid())?,
+    );
+    if from < to {
+        Ok((from, to))
+    } else {
+        Err(invalid())
+    }
 }
 
 /// A finite number greater than zero.

@@ -19,8 +19,14 @@ impl Lang {
     /// From the locale environment (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set):
     /// Chinese for `zh…`, else English.
     pub fn from_environment() -> Lang {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
-        if locale.is_some_and(|l| l.to_ascii_lowercase().starts_with("zh")) { Lang::Zh } else { Lang::En }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+        if locale.is_some_and(|l| l.to_ascii_lowercase().starts_with("zh")) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 }
 
@@ -80,7 +86,11 @@ fn message(lang: Lang, key: &str) -> &'static str {
 
 /// Fills `{name}` placeholders.
 fn fill(template: &str, params: &[(&str, &dyn std::fmt::Display)]) -> String {
-    params.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), &value.to_string()))
+    params
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), &value.to_string())
+        })
 }
 
 /// `message` with its placeholders filled.
@@ -91,13 +101,33 @@ fn say(lang: Lang, key: &str, params: &[(&str, &dyn std::fmt::Display)]) -> Stri
 /// Writes `report` for a person to read.
 pub fn write_report(out: &mut impl Write, report: &Report, lang: Lang) -> io::Result<()> {
     let exports = report.files.iter().filter(|f| f.error.is_none()).count();
-    write!(out, "{}", say(lang, "read", &[("exports", &exports), ("files", &report.files.len())]))?;
+    write!(
+        out,
+        "{}",
+        say(
+            lang,
+            "read",
+            &[("exports", &exports), ("files", &report.files.len())]
+        )
+    )?;
     match &report.period {
-        Some(p) => writeln!(out, "{}", say(lang, "period", &[("first", &p.first), ("last", &p.last), ("days", &p.days)]))?,
+        Some(p) => writeln!(
+            out,
+            "{}",
+            say(
+                lang,
+                "period",
+                &[("first", &p.first), ("last", &p.last), ("days", &p.days)]
+            )
+        )?,
         None => writeln!(out)?,
     }
 
-    writeln!(out, "\n{}", say(lang, "findings", &[("n", &report.findings.len())]))?;
+    writeln!(
+        out,
+        "\n{}",
+        say(lang, "findings", &[("n", &report.findings.len())])
+    )?;
     if report.findings.is_empty() {
         writeln!(out, "{}", message(lang, "no-findings"))?;
     }
@@ -108,7 +138,15 @@ pub fn write_report(out: &mut impl Write, report: &Report, lang: Lang) -> io::Re
         };
         writeln!(out, "  * [{}] {text}", finding.rule)?;
         for e in &finding.evidence {
-            writeln!(out, "{}", say(lang, "evidence", &[("begin", &e.begin), ("end", &e.end), ("s", &e.seconds)]))?;
+            writeln!(
+                out,
+                "{}",
+                say(
+                    lang,
+                    "evidence",
+                    &[("begin", &e.begin), ("end", &e.end), ("s", &e.seconds)]
+                )
+            )?;
         }
     }
 
@@ -126,21 +164,41 @@ pub fn write_report(out: &mut impl Write, report: &Report, lang: Lang) -> io::Re
     for file in &report.files {
         let line = match &file.error {
             Some(error) => say(lang, "not-read", &[("name", &file.name), ("error", error)]),
-            None => say(lang, "file", &[
-                ("name", &file.name),
-                ("generation", &file.generation.map_or("", |g| g.as_str())),
-                ("first", &file.first.as_deref().unwrap_or("?")),
-                ("last", &file.last.as_deref().unwrap_or("?")),
-                ("records", &file.records),
-                ("skipped", &file.skipped),
-            ]),
+            None => say(
+                lang,
+                "file",
+                &[
+                    ("name", &file.name),
+                    ("generation", &file.generation.map_or("", |g| g.as_str())),
+                    ("first", &file.first.as_deref().unwrap_or("?")),
+                    ("last", &file.last.as_deref().unwrap_or("?")),
+                    ("records", &file.records),
+                    ("skipped", &file.skipped),
+                ],
+            ),
         };
         writeln!(out, "{line}")?;
     }
     if !report.coverage.gaps.is_empty() {
-        writeln!(out, "{}", say(lang, "covered", &[("days", &report.coverage.days)]))?;
+        writeln!(
+            out,
+            "{}",
+            say(lang, "covered", &[("days", &report.coverage.days)])
+        )?;
         for gap in &report.coverage.gaps {
-            writeln!(out, "{}", say(lang, "gap", &[("first", &gap.first), ("last", &gap.last), ("days", &gap.days)]))?;
+            writeln!(
+                out,
+                "{}",
+                say(
+                    lang,
+                    "gap",
+                    &[
+                        ("first", &gap.first),
+                        ("last", &gap.last),
+                        ("days", &gap.days)
+                    ]
+                )
+            )?;
         }
     }
 
@@ -158,13 +216,37 @@ pub fn write_report(out: &mut impl Write, report: &Report, lang: Lang) -> io::Re
         };
         writeln!(out, "  {name} ({}){company}", app.bundle_id)?;
         for c in &app.access {
-            write!(out, "{}", say(lang, "category", &[("category", &c.category), ("intervals", &c.intervals)]))?;
+            write!(
+                out,
+                "{}",
+                say(
+                    lang,
+                    "category",
+                    &[("category", &c.category), ("intervals", &c.intervals)]
+                )
+            )?;
             if c.intervals > 0 {
                 let total = format!("{:.1}", c.total_seconds);
                 let longest = format!("{:.1}", c.max_seconds);
-                write!(out, "{}", say(lang, "category-times", &[("quiet", &c.quiet_hours), ("total", &total), ("longest", &longest)]))?;
+                write!(
+                    out,
+                    "{}",
+                    say(
+                        lang,
+                        "category-times",
+                        &[
+                            ("quiet", &c.quiet_hours),
+                            ("total", &total),
+                            ("longest", &longest)
+                        ]
+                    )
+                )?;
             }
-            for (count, key) in [(c.open, "open"), (c.orphan_ends, "orphans"), (c.events, "events")] {
+            for (count, key) in [
+                (c.open, "open"),
+                (c.orphan_ends, "orphans"),
+                (c.events, "events"),
+            ] {
                 if count > 0 {
                     write!(out, "{}", say(lang, key, &[("n", &count)]))?;
                 }
@@ -173,14 +255,27 @@ pub fn write_report(out: &mut impl Write, report: &Report, lang: Lang) -> io::Re
         }
         let n = &app.network;
         if n.domains > 0 {
-            let hits = if n.hits_upper_bound { say(lang, "at-most", &[("n", &n.hits)]) } else { n.hits.to_string() };
+            let hits = if n.hits_upper_bound {
+                say(lang, "at-most", &[("n", &n.hits)])
+            } else {
+                n.hits.to_string()
+            };
             let companies = if n.third_party_companies.is_empty() {
                 String::new()
             } else {
-                say(lang, "companies", &[("list", &n.third_party_companies.join(", "))])
+                say(
+                    lang,
+                    "companies",
+                    &[("list", &n.third_party_companies.join(", "))],
+                )
             };
-            let params: [(&str, &dyn std::fmt::Display); 5] =
-                [("domains", &n.domains), ("hits", &hits), ("flagged", &n.flagged_domains), ("trackers", &n.tracker_domains), ("companies", &companies)];
+            let params: [(&str, &dyn std::fmt::Display); 5] = [
+                ("domains", &n.domains),
+                ("hits", &hits),
+                ("flagged", &n.flagged_domains),
+                ("trackers", &n.tracker_domains),
+                ("companies", &companies),
+            ];
             writeln!(out, "{}", say(lang, "network", &params))?;
         }
     }
@@ -192,7 +287,11 @@ pub fn write_report(out: &mut impl Write, report: &Report, lang: Lang) -> io::Re
             writeln!(out, "  {}:{}: {}", d.file, d.line, d.message)?;
         }
         if report.diagnostics_omitted > 0 {
-            writeln!(out, "{}", say(lang, "more", &[("n", &report.diagnostics_omitted)]))?;
+            writeln!(
+                out,
+                "{}",
+                say(lang, "more", &[("n", &report.diagnostics_omitted)])
+            )?;
         }
     }
     Ok(())
@@ -203,25 +302,52 @@ fn finding_zh(finding: &Finding, report: &Report) -> String {
     let p = &finding.params;
     let number = |key: &str| p.get(key).and_then(|v| v.as_f64()).unwrap_or(0.0);
     let list = |key: &str, separator: &str| -> String {
-        let items: Vec<&str> = p.get(key).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+        let items: Vec<&str> = p
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
         let mut shown: Vec<&str> = items.iter().take(5).copied().collect();
         if items.len() > 5 {
             shown.push("…");
         }
         shown.join(separator)
     };
-    let app = report.apps.iter().find(|a| a.bundle_id == finding.bundle_id);
-    let name = app.and_then(|a| a.name_zh.clone()).or_else(|| app.map(|a| a.name.clone())).unwrap_or_else(|| finding.bundle_id.clone());
+    let app = report
+        .apps
+        .iter()
+        .find(|a| a.bundle_id == finding.bundle_id);
+    let name = app
+        .and_then(|a| a.name_zh.clone())
+        .or_else(|| app.map(|a| a.name.clone()))
+        .unwrap_or_else(|| finding.bundle_id.clone());
     let label = format!("{name}（{}）", finding.bundle_id);
-    let data = finding.category.as_deref().map_or_else(|| "网络".to_owned(), category_zh);
-    let (rank, tied, compared) = (number("rank") as u64, number("tied") as u64, number("apps_compared") as u64);
+    let data = finding
+        .category
+        .as_deref()
+        .map_or_else(|| "网络".to_owned(), category_zh);
+    let (rank, tied, compared) = (
+        number("rank") as u64,
+        number("tied") as u64,
+        number("apps_compared") as u64,
+    );
     let context = match (compared, rank, tied) {
         (1, _, _) => format!("它是本报告中唯一有{data}活动的应用。"),
         (n, 1, 0) => format!("在本报告中有{data}活动的 {n} 个应用里，它最多。"),
-        (n, 1, t) => format!("本报告中有{data}活动的其他 {} 个应用里，有 {t} 个达到同样水平，没有更多的。", n - 1),
-        (n, rank, t) => format!("在本报告中有{data}活动的 {n} 个应用里，它{}排第 {rank} 位。", if t > 0 { "并列" } else { "" }),
+        (n, 1, t) => format!(
+            "本报告中有{data}活动的其他 {} 个应用里，有 {t} 个达到同样水平，没有更多的。",
+            n - 1
+        ),
+        (n, rank, t) => format!(
+            "在本报告中有{data}活动的 {n} 个应用里，它{}排第 {rank} 位。",
+            if t > 0 { "并列" } else { "" }
+        ),
     };
-    let up_to = if p.get("hits_upper_bound").and_then(|v| v.as_bool()) == Some(true) { "最多 " } else { " " };
+    let up_to = if p.get("hits_upper_bound").and_then(|v| v.as_bool()) == Some(true) {
+        "最多 "
+    } else {
+        " "
+    };
     let count = finding.count;
     match finding.rule {
         "quiet_hours_access" => format!(
@@ -300,14 +426,26 @@ fn seconds_zh(seconds: f64) -> String {
 }
 
 /// Writes `comparison` for a person to read: biggest changes first.
-pub fn write_comparison(out: &mut impl Write, comparison: &Comparison, lang: Lang) -> io::Result<()> {
+pub fn write_comparison(
+    out: &mut impl Write,
+    comparison: &Comparison,
+    lang: Lang,
+) -> io::Result<()> {
     writeln!(out, "{}", message(lang, "compare"))?;
     for (key, side) in [("before", &comparison.before), ("after", &comparison.after)] {
         writeln!(out, "{}", side_text(lang, message(lang, key), side))?;
     }
-    writeln!(out, "\n{}", say(lang, "changes", &[("n", &comparison.changes.len())]))?;
+    writeln!(
+        out,
+        "\n{}",
+        say(lang, "changes", &[("n", &comparison.changes.len())])
+    )?;
     for change in &comparison.changes {
-        let label = if change.name.is_empty() { change.bundle_id.clone() } else { format!("{} ({})", change.name, change.bundle_id) };
+        let label = if change.name.is_empty() {
+            change.bundle_id.clone()
+        } else {
+            format!("{} ({})", change.name, change.bundle_id)
+        };
         let status = match change.status {
             "new" | "gone" => message(lang, change.status),
             _ => "",
@@ -331,15 +469,32 @@ pub fn write_comparison(out: &mut impl Write, comparison: &Comparison, lang: Lan
         ];
         writeln!(out, "{}", say(lang, "change", &params))?;
     }
-    let apps = |apps: &[privacy_lens::AppRef]| apps.iter().map(|a| a.bundle_id.as_str()).collect::<Vec<_>>().join(", ");
-    for (key, list) in [("apps-appeared", apps(&comparison.apps_appeared)), ("apps-disappeared", apps(&comparison.apps_disappeared))] {
+    let apps = |apps: &[privacy_lens::AppRef]| {
+        apps.iter()
+            .map(|a| a.bundle_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (key, list) in [
+        ("apps-appeared", apps(&comparison.apps_appeared)),
+        ("apps-disappeared", apps(&comparison.apps_disappeared)),
+    ] {
         if !list.is_empty() {
             writeln!(out, "\n{}: {list}", message(lang, key))?;
         }
     }
-    for (key, domains) in [("domains-appeared", &comparison.domains_appeared), ("domains-disappeared", &comparison.domains_disappeared)] {
+    for (key, domains) in [
+        ("domains-appeared", &comparison.domains_appeared),
+        ("domains-disappeared", &comparison.domains_disappeared),
+    ] {
         if !domains.is_empty() {
-            writeln!(out, "\n{} ({}): {}", message(lang, key), domains.len(), domains.join(", "))?;
+            writeln!(
+                out,
+                "\n{} ({}): {}",
+                message(lang, key),
+                domains.len(),
+                domains.join(", ")
+            )?;
         }
     }
     if !comparison.new_third_parties.is_empty() {
@@ -352,11 +507,20 @@ pub fn write_comparison(out: &mut impl Write, comparison: &Comparison, lang: Lan
 }
 
 fn side_text(lang: Lang, label: &str, side: &Side) -> String {
-    let period = side
-        .period
-        .as_ref()
-        .map_or_else(|| message(lang, "no-records").to_owned(), |p| say(lang, "span", &[("first", &p.first), ("last", &p.last)]));
-    say(lang, "side", &[("label", &label), ("period", &period), ("days", &side.days_covered), ("files", &side.files.len())])
+    let period = side.period.as_ref().map_or_else(
+        || message(lang, "no-records").to_owned(),
+        |p| say(lang, "span", &[("first", &p.first), ("last", &p.last)]),
+    );
+    say(
+        lang,
+        "side",
+        &[
+            ("label", &label),
+            ("period", &period),
+            ("days", &side.days_covered),
+            ("files", &side.files.len()),
+        ],
+    )
 }
 
 /// The quiet-hours share as a percentage.
@@ -371,20 +535,60 @@ mod tests {
     #[test]
     fn every_message_has_the_same_placeholders_in_both_languages() {
         let keys = [
-            "read", "period", "findings", "no-findings", "evidence", "overview", "records", "not-read", "file", "covered", "gap",
-            "apps", "category", "category-times", "open", "orphans", "events", "network", "at-most", "companies", "skipped",
-            "more", "compare", "before", "after", "side", "no-records", "span", "changes", "change", "new", "gone",
-            "apps-appeared", "apps-disappeared", "domains-appeared", "domains-disappeared", "new-companies",
+            "read",
+            "period",
+            "findings",
+            "no-findings",
+            "evidence",
+            "overview",
+            "records",
+            "not-read",
+            "file",
+            "covered",
+            "gap",
+            "apps",
+            "category",
+            "category-times",
+            "open",
+            "orphans",
+            "events",
+            "network",
+            "at-most",
+            "companies",
+            "skipped",
+            "more",
+            "compare",
+            "before",
+            "after",
+            "side",
+            "no-records",
+            "span",
+            "changes",
+            "change",
+            "new",
+            "gone",
+            "apps-appeared",
+            "apps-disappeared",
+            "domains-appeared",
+            "domains-disappeared",
+            "new-companies",
         ];
         let placeholders = |text: &str| {
-            let mut names: Vec<String> = text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned())).collect();
+            let mut names: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
+                .collect();
             names.sort();
             names
         };
         for key in keys {
             let (en, zh) = (message(Lang::En, key), message(Lang::Zh, key));
             assert_eq!(placeholders(en), placeholders(zh), "{key}");
-            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{key} has no Chinese: {zh}");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{key} has no Chinese: {zh}"
+            );
         }
     }
 }

@@ -27,7 +27,12 @@ pub fn decode_text(text: &str) -> Option<Line<'_>> {
         return Some(decoded);
     }
     let line = text.as_bytes();
-    let mut cursor = Cursor { text, bytes: line, at: 0, quotes: Quotes::index(line)? };
+    let mut cursor = Cursor {
+        text,
+        bytes: line,
+        at: 0,
+        quotes: Quotes::index(line)?,
+    };
     let fields = cursor.top_level_object()?;
     cursor.skip_whitespace();
     if cursor.at != line.len() {
@@ -145,11 +150,15 @@ impl Quotes {
             // Gather the eight high bits into one byte (bit i = byte i is a quote).
             let flags = ((quotes >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) & 0xFF;
             words[index / 8] |= flags << (8 * (index % 8));
-            unusual |= (word.wrapping_sub(ONES * 0x20) & !word & HIGH) | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+            unusual |= (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
+                | zero_bytes(word ^ (ONES * u64::from(b'\\')));
         };
         let mut chunks = line.chunks_exact(8);
         for (index, chunk) in chunks.by_ref().enumerate() {
-            add(index, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+            add(
+                index,
+                u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
+            );
         }
         if !chunks.remainder().is_empty() {
             let mut last = [b' '; 8];
@@ -159,7 +168,11 @@ impl Quotes {
         if unusual != 0 {
             return None;
         }
-        Some(Quotes { words, word: 0, bits: words[0] })
+        Some(Quotes {
+            words,
+            word: 0,
+            bits: words[0],
+        })
     }
 
     /// The position of the next quote not handed out yet.
@@ -217,7 +230,9 @@ impl<'a> Cursor<'a> {
         if matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E')) {
             return None;
         }
-        digits.iter().try_fold(0u64, |acc, &d| acc.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+        digits.iter().try_fold(0u64, |acc, &d| {
+            acc.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        })
     }
 
     /// A run of digits that JSON allows (no leading zero before other digits).
@@ -234,7 +249,10 @@ impl<'a> Cursor<'a> {
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         self.peek()?;
-        self.bytes.get(self.at..)?.starts_with(word).then(|| self.at += word.len())
+        self.bytes
+            .get(self.at..)?
+            .starts_with(word)
+            .then(|| self.at += word.len())
     }
 
     fn boolean(&mut self) -> Option<bool> {
@@ -287,8 +305,13 @@ impl<'a> Cursor<'a> {
             "domainOwner" => set(&mut fields.domain_owner, cursor.string()?),
             "hits" => set(&mut fields.hits, cursor.whole_number()?),
             "firstTimeStamp" => set(&mut fields.first_time_stamp, cursor.string()?),
-            "domainClassification" => set(&mut fields.domain_classification, cursor.whole_number()?),
-            "contextVerificationType" => set(&mut fields.context_verification_type, cursor.whole_number()?),
+            "domainClassification" => {
+                set(&mut fields.domain_classification, cursor.whole_number()?)
+            }
+            "contextVerificationType" => set(
+                &mut fields.context_verification_type,
+                cursor.whole_number()?,
+            ),
             _ => cursor.skip_value(1),
         })?;
         Some(fields)
@@ -344,7 +367,8 @@ impl<'a> Cursor<'a> {
 
     fn skipped_whole_number(&mut self) -> Option<()> {
         let digits = self.digits()?;
-        let plain = digits.len() <= MAX_SKIPPED_DIGITS && !matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E'));
+        let plain = digits.len() <= MAX_SKIPPED_DIGITS
+            && !matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E'));
         plain.then_some(())
     }
 }
@@ -371,7 +395,10 @@ mod tests {
             let mut line = vec![b'a'; length];
             line.extend_from_slice(b"\"\"x\"");
             let mut quotes = Quotes::index(&line).unwrap();
-            assert_eq!([quotes.next(), quotes.next(), quotes.next(), quotes.next()], [Some(length), Some(length + 1), Some(length + 3), None]);
+            assert_eq!(
+                [quotes.next(), quotes.next(), quotes.next(), quotes.next()],
+                [Some(length), Some(length + 1), Some(length + 3), None]
+            );
             for odd in [b'\\', 0x00, 0x1F, b'\t'] {
                 let mut line = vec![b'a'; length];
                 line.push(odd);

@@ -14,7 +14,10 @@ use crate::record::{category_of_tcc_service, Access, AccessKind, Event, Line, Ma
 pub fn decode(line: &[u8]) -> Result<Line<'static>, DecodeError> {
     let value: Value = serde_json::from_slice(line).map_err(json_error)?;
     let Value::Object(object) = value else {
-        return Err(DecodeError(format!("not a JSON object but {}", kind_of(&value))));
+        return Err(DecodeError(format!(
+            "not a JSON object but {}",
+            kind_of(&value)
+        )));
     };
     decode_object(&object)
 }
@@ -23,7 +26,9 @@ pub fn decode(line: &[u8]) -> Result<Line<'static>, DecodeError> {
 pub fn decode_object(object: &Map<String, Value>) -> Result<Line<'static>, DecodeError> {
     match object.get("type") {
         Some(Value::String(kind)) if kind == "access" => access(object),
-        Some(Value::String(kind)) if kind == "networkActivity" => network(object, None).map(Line::Network),
+        Some(Value::String(kind)) if kind == "networkActivity" => {
+            network(object, None).map(Line::Network)
+        }
         Some(_) => Ok(Line::Unknown),
         None if object.contains_key("_marker") => Ok(Line::Marker(marker(object))),
         None if object.get("kind").and_then(Value::as_str) == Some("event") => event(object),
@@ -35,7 +40,10 @@ pub fn decode_object(object: &Map<String, Value>) -> Result<Line<'static>, Decod
 }
 
 /// Decodes a network dictionary of the beta-1 block, whose app is the key of its array.
-pub fn decode_beta1_network(object: &Map<String, Value>, app: &str) -> Result<Network<'static>, DecodeError> {
+pub fn decode_beta1_network(
+    object: &Map<String, Value>,
+    app: &str,
+) -> Result<Network<'static>, DecodeError> {
     network(object, Some(app))
 }
 
@@ -44,10 +52,17 @@ fn access(object: &Map<String, Value>) -> Result<Line<'static>, DecodeError> {
         "intervalBegin" => AccessKind::Begin,
         "intervalEnd" => AccessKind::End,
         "event" => return event(object),
-        other => return Err(DecodeError(format!("unknown access kind {}", quoted(other)))),
+        other => {
+            return Err(DecodeError(format!(
+                "unknown access kind {}",
+                quoted(other)
+            )))
+        }
     };
     Ok(Line::Access(Access {
-        accessor: owned(accessor(object, "accessor").ok_or_else(|| missing("accessor.identifier"))?),
+        accessor: owned(
+            accessor(object, "accessor").ok_or_else(|| missing("accessor.identifier"))?,
+        ),
         category: owned(required_str(object, "category")?),
         identifier: owned(required_str(object, "identifier")?),
         kind,
@@ -62,9 +77,14 @@ fn access(object: &Map<String, Value>) -> Result<Line<'static>, DecodeError> {
     }))
 }
 
-fn network(object: &Map<String, Value>, beta1_app: Option<&str>) -> Result<Network<'static>, DecodeError> {
+fn network(
+    object: &Map<String, Value>,
+    beta1_app: Option<&str>,
+) -> Result<Network<'static>, DecodeError> {
     let bundle_id = match beta1_app {
-        Some(app) => optional_str(object, "bundleID")?.or(optional_str(object, "hasApp.bundleName")?).unwrap_or(app),
+        Some(app) => optional_str(object, "bundleID")?
+            .or(optional_str(object, "hasApp.bundleName")?)
+            .unwrap_or(app),
         None => required_str(object, "bundleID")?,
     };
     let time_stamp = required_str(object, "timeStamp")?;
@@ -91,10 +111,14 @@ fn event(object: &Map<String, Value>) -> Result<Line<'static>, DecodeError> {
     };
     let category = match optional_str(object, "category")? {
         Some(category) => category,
-        None => optional_str(object, "tccService")?.map(category_of_tcc_service).unwrap_or("unknown"),
+        None => optional_str(object, "tccService")?
+            .map(category_of_tcc_service)
+            .unwrap_or("unknown"),
     };
     Ok(Line::Event(Event {
-        accessor: owned(accessor(object, "accessor").ok_or_else(|| missing("accessor.identifier"))?),
+        accessor: owned(
+            accessor(object, "accessor").ok_or_else(|| missing("accessor.identifier"))?,
+        ),
         category: owned(category),
         identifier: owned(required_str(object, "identifier")?),
         time_stamp: owned(time_stamp),
@@ -105,7 +129,9 @@ fn marker(object: &Map<String, Value>) -> Marker {
     match object.get("_marker").and_then(Value::as_str) {
         Some("<metadata>") => match object.get("recordType").and_then(Value::as_str) {
             Some("networkActivity") => Marker::NetworkMetadata,
-            _ => Marker::AccessMetadata { version: object.get("version").and_then(Value::as_u64) },
+            _ => Marker::AccessMetadata {
+                version: object.get("version").and_then(Value::as_u64),
+            },
         },
         Some("<end-of-section>") => Marker::EndOfSection,
         _ => Marker::Other,
@@ -121,21 +147,29 @@ fn required_str<'v>(object: &'v Map<String, Value>, key: &str) -> Result<&'v str
     optional_str(object, key)?.ok_or_else(|| missing(key))
 }
 
-fn optional_str<'v>(object: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>, DecodeError> {
+fn optional_str<'v>(
+    object: &'v Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'v str>, DecodeError> {
     match object.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
-        Some(other) => Err(DecodeError(format!("{key} is {} instead of a string", kind_of(other)))),
+        Some(other) => Err(DecodeError(format!(
+            "{key} is {} instead of a string",
+            kind_of(other)
+        ))),
     }
 }
 
 fn optional_u64(object: &Map<String, Value>, key: &str) -> Result<Option<u64>, DecodeError> {
     match object.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| DecodeError(format!("{key} is {} instead of a whole number", kind_of(value)))),
+        Some(value) => value.as_u64().map(Some).ok_or_else(|| {
+            DecodeError(format!(
+                "{key} is {} instead of a whole number",
+                kind_of(value)
+            ))
+        }),
     }
 }
 
@@ -173,9 +207,15 @@ fn json_error(error: serde_json::Error) -> DecodeError {
     let location = format!(" at line {} column {}", error.line(), error.column());
     let reason = full.strip_suffix(&location).unwrap_or(&full);
     if reason == "recursion limit exceeded" {
-        return DecodeError(format!("JSON nested more than 128 levels deep (column {})", error.column()));
+        return DecodeError(format!(
+            "JSON nested more than 128 levels deep (column {})",
+            error.column()
+        ));
     }
-    DecodeError(format!("not valid JSON (column {}): {reason}", error.column()))
+    DecodeError(format!(
+        "not valid JSON (column {}): {reason}",
+        error.column()
+    ))
 }
 
 #[cfg(test)]
@@ -188,25 +228,50 @@ mod tests {
 
     #[test]
     fn explains_what_is_wrong() {
-        assert_eq!(reason("{\"type\":\"access\""), "not valid JSON (column 16): EOF while parsing an object");
-        assert_eq!(reason("[1,2]"), "not a JSON object but an array");
-        assert_eq!(reason(r#"{"type":"access","kind":"intervalBegin"}"#), "the record has no accessor.identifier");
         assert_eq!(
-            reason(r#"{"type":"networkActivity","bundleID":"a","domain":"b","timeStamp":"t","hits":"4"}"#),
+            reason("{\"type\":\"access\""),
+            "not valid JSON (column 16): EOF while parsing an object"
+        );
+        assert_eq!(reason("[1,2]"), "not a JSON object but an array");
+        assert_eq!(
+            reason(r#"{"type":"access","kind":"intervalBegin"}"#),
+            "the record has no accessor.identifier"
+        );
+        assert_eq!(
+            reason(
+                r#"{"type":"networkActivity","bundleID":"a","domain":"b","timeStamp":"t","hits":"4"}"#
+            ),
             "hits is a string instead of a whole number"
         );
-        assert_eq!(reason(r#"{"type":"access","kind":"sideways"}"#), "unknown access kind \"sideways\"");
+        assert_eq!(
+            reason(r#"{"type":"access","kind":"sideways"}"#),
+            "unknown access kind \"sideways\""
+        );
     }
 
     #[test]
     fn knows_the_beta_shapes() {
         let metadata = r#"{"version":2,"recordType":"access","exportTimestamp":"2021-06-22T13:51:39.720+08:00","_marker":"<metadata>"}"#;
-        assert_eq!(decode(metadata.as_bytes()).unwrap(), Line::Marker(Marker::AccessMetadata { version: Some(2) }));
-        assert_eq!(decode(br#"{"_marker": "<end-of-section>"}"#).unwrap(), Line::Marker(Marker::EndOfSection));
+        assert_eq!(
+            decode(metadata.as_bytes()).unwrap(),
+            Line::Marker(Marker::AccessMetadata { version: Some(2) })
+        );
+        assert_eq!(
+            decode(br#"{"_marker": "<end-of-section>"}"#).unwrap(),
+            Line::Marker(Marker::EndOfSection)
+        );
         let event = r#"{"stream":"com.apple.privacy.accounting.stream.tcc","accessor":{"identifier":"com.x","identifierType":"bundleID"},"tccService":"kTCCServiceAddressBook","identifier":"A","kind":"event","timestamp":"2021-06-21T17:03:07Z","version":3}"#;
-        let Line::Event(event) = decode(event.as_bytes()).unwrap() else { panic!("not an event") };
-        assert_eq!((event.category.as_ref(), event.accessor.as_ref()), ("contacts", "com.x"));
-        assert_eq!(decode(br#"{"type":"somethingNew","x":1}"#).unwrap(), Line::Unknown);
+        let Line::Event(event) = decode(event.as_bytes()).unwrap() else {
+            panic!("not an event")
+        };
+        assert_eq!(
+            (event.category.as_ref(), event.accessor.as_ref()),
+            ("contacts", "com.x")
+        );
+        assert_eq!(
+            decode(br#"{"type":"somethingNew","x":1}"#).unwrap(),
+            Line::Unknown
+        );
         assert_eq!(decode(br#"{"hello":"world"}"#).unwrap(), Line::Unknown);
     }
 }

@@ -149,7 +149,10 @@ struct Rest<'a> {
 
 impl<'a> Rest<'a> {
     fn new(line: &'a [u8]) -> Rest<'a> {
-        Rest { rest: line, line_len: line.len() }
+        Rest {
+            rest: line,
+            line_len: line.len(),
+        }
     }
 
     /// Consumes `expected` exactly.
@@ -186,7 +189,10 @@ impl<'a> Rest<'a> {
     fn take(&mut self, length: usize, rest: &'a [u8]) -> Span {
         let start = (self.line_len - self.rest.len()) as u32;
         self.rest = rest;
-        Span { start, end: start + length as u32 }
+        Span {
+            start,
+            end: start + length as u32,
+        }
     }
 
     /// A string of `N` bytes that `read` accepts, followed by its closing quote, read by
@@ -225,14 +231,23 @@ impl<'a> Rest<'a> {
     /// A whole number as JSON writes it (no sign, no leading zero, no fraction) that fits
     /// in u64, followed by `,` or `}`.
     fn number(&mut self) -> Option<u64> {
-        let digits = self.rest.iter().take_while(|byte| byte.is_ascii_digit()).count();
+        let digits = self
+            .rest
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
         let (text, rest) = self.rest.split_at(digits);
-        if digits == 0 || (digits > 1 && text[0] == b'0') || !matches!(rest.first(), Some(b',' | b'}')) {
+        if digits == 0
+            || (digits > 1 && text[0] == b'0')
+            || !matches!(rest.first(), Some(b',' | b'}'))
+        {
             return None;
         }
         self.rest = rest;
         // What `str::parse::<u64>` gives for plain digits, without its generic checks.
-        text.iter().try_fold(0u64, |value, &digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
+        text.iter().try_fold(0u64, |value, &digit| {
+            value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+        })
     }
 
     /// `{"identifier":"…","identifierType":"…"},` (an accessor or broadcaster): the identifier.
@@ -274,7 +289,9 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
     }
     let tail = words.remainder();
     let at = bytes.len() - tail.len();
-    tail.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20).map(|position| at + position)
+    tail.iter()
+        .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+        .map(|position| at + position)
 }
 
 /// `{"accessCount":N,"accessor":{…},"broadcaster":{…},"category":…,"identifier":…,
@@ -291,7 +308,11 @@ fn access(line: &[u8]) -> Option<AccessLayout> {
     };
     rest.literal(br#""accessor":"#)?;
     let accessor = rest.identified()?;
-    let broadcaster = if rest.optional(br#""broadcaster":"#) { Some(rest.identified()?) } else { None };
+    let broadcaster = if rest.optional(br#""broadcaster":"#) {
+        Some(rest.identified()?)
+    } else {
+        None
+    };
     rest.literal(br#""category":""#)?;
     let category = rest.string()?;
     rest.literal(br#","identifier":""#)?;
@@ -314,7 +335,18 @@ fn access(line: &[u8]) -> Option<AccessLayout> {
     let (time_stamp, time) = rest.timestamp()?;
     rest.literal(br#","type":"access"}"#)?;
     rest.end()?;
-    Some(AccessLayout { accessor, broadcaster, category, identifier, time_stamp, kind, out_of_process, access_count, uuid, time })
+    Some(AccessLayout {
+        accessor,
+        broadcaster,
+        category,
+        identifier,
+        time_stamp,
+        kind,
+        out_of_process,
+        access_count,
+        uuid,
+        time,
+    })
 }
 
 /// The iOS 15.2+ network layout: `{"timeStamp":…,"initiatedType":…,"context":…,"domain":…,
@@ -382,14 +414,40 @@ mod tests {
 
     #[test]
     fn identifiers_and_timestamps_read_by_width_are_what_the_search_and_the_parsers_give() {
-        let identifiers = ["BE77C3FE-30F6-4205-AD33-A384C9DC9AE8", "be77c3fe-30f6-4205-ad33-a384c9dc9ae8", "BE77C3FE-30F6-4205-AD33-A384C9DC9AE8X", "BE77C3FE-30F6-4205-AD33-A384C9DC9AE", "X", ""];
-        let times = ["2025-02-11T13:34:34.775+01:00", "2016-12-31T23:59:60.000+00:00", "2025-02-30T13:34:34.775+01:00", "2025-02-11T13:34:34.775Z", "2025-02-11T13:34:34.775+01:001", "2025-02-11T13:34:34.775 01:00", ""];
+        let identifiers = [
+            "BE77C3FE-30F6-4205-AD33-A384C9DC9AE8",
+            "be77c3fe-30f6-4205-ad33-a384c9dc9ae8",
+            "BE77C3FE-30F6-4205-AD33-A384C9DC9AE8X",
+            "BE77C3FE-30F6-4205-AD33-A384C9DC9AE",
+            "X",
+            "",
+        ];
+        let times = [
+            "2025-02-11T13:34:34.775+01:00",
+            "2016-12-31T23:59:60.000+00:00",
+            "2025-02-30T13:34:34.775+01:00",
+            "2025-02-11T13:34:34.775Z",
+            "2025-02-11T13:34:34.775+01:001",
+            "2025-02-11T13:34:34.775 01:00",
+            "",
+        ];
         for identifier in identifiers {
             for time in times {
-                let line = format!(r#"{{"accessor":{{"identifier":"a","identifierType":"bundleID"}},"category":"photos","identifier":"{identifier}","kind":"intervalEnd","timeStamp":"{time}","type":"access"}}"#);
-                let Some(Layout::Access(access)) = layout(&line) else { panic!("{line}") };
-                assert_eq!((access.identifier.text(&line), access.time_stamp.text(&line)), (identifier, time));
-                assert_eq!((access.uuid, access.time), (parse_uuid(identifier.as_bytes()), Timestamp::parse(time)), "{line}");
+                let line = format!(
+                    r#"{{"accessor":{{"identifier":"a","identifierType":"bundleID"}},"category":"photos","identifier":"{identifier}","kind":"intervalEnd","timeStamp":"{time}","type":"access"}}"#
+                );
+                let Some(Layout::Access(access)) = layout(&line) else {
+                    panic!("{line}")
+                };
+                assert_eq!(
+                    (access.identifier.text(&line), access.time_stamp.text(&line)),
+                    (identifier, time)
+                );
+                assert_eq!(
+                    (access.uuid, access.time),
+                    (parse_uuid(identifier.as_bytes()), Timestamp::parse(time)),
+                    "{line}"
+                );
             }
         }
     }
@@ -400,13 +458,17 @@ mod tests {
             for stop in [b'"', b'\\', 0x00, 0x1F, b'\n'] {
                 for after in [b'"', b'a', 0x00, 0xFF] {
                     // Bytes next to the limits of each test (0x20, 0x21, 0x80), before and after the stop.
-                    let mut bytes: Vec<u8> = (0..length).map(|i| [b'a', 0x20, 0x21, 0x80, b'#', b']'][i % 6]).collect();
+                    let mut bytes: Vec<u8> = (0..length)
+                        .map(|i| [b'a', 0x20, 0x21, 0x80, b'#', b']'][i % 6])
+                        .collect();
                     bytes.push(stop);
                     bytes.extend([after; 9]);
                     assert_eq!(string_end(&bytes), Some(length), "{length} {stop} {after}");
                 }
             }
-            let plain: Vec<u8> = (0..length).map(|i| [b'a', 0x20, 0x7F, 0x80, 0xFF][i % 5]).collect();
+            let plain: Vec<u8> = (0..length)
+                .map(|i| [b'a', 0x20, 0x7F, 0x80, 0xFF][i % 5])
+                .collect();
             assert_eq!(string_end(&plain), None, "{length}");
         }
     }

@@ -21,8 +21,18 @@ pub fn real_fixtures() -> Option<Vec<(String, Vec<u8>)>> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .expect("listing the real fixtures")
         .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("ndjson" | "json")))
-        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("ndjson" | "json")
+            )
+        })
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&path).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     Some(files)
@@ -30,24 +40,37 @@ pub fn real_fixtures() -> Option<Vec<(String, Vec<u8>)>> {
 
 /// One real fixture by name (see [`real_fixtures`]).
 pub fn real_fixture(name: &str) -> Option<Vec<u8>> {
-    real_fixtures()?.into_iter().find(|(n, _)| n == name).map(|(_, bytes)| bytes)
+    real_fixtures()?
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, bytes)| bytes)
 }
 
 /// The project's own fixture `tests/fixtures/NAME`.
 pub fn own_fixture(name: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).expect("own fixture")
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("own fixture")
 }
 
 /// Every fixture: the project's own, and the real ones when present.
 pub fn all_fixtures() -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> =
-        ["quirks.ndjson", "beta1.json", "beta2.ndjson"].iter().map(|n| (n.to_string(), own_fixture(n))).collect();
+    let mut files: Vec<(String, Vec<u8>)> = ["quirks.ndjson", "beta1.json", "beta2.ndjson"]
+        .iter()
+        .map(|n| (n.to_string(), own_fixture(n)))
+        .collect();
     files.extend(real_fixtures().unwrap_or_default());
     files
 }
 
 /// Analyses files given as (name, chunks of bytes), feeding each chunk separately.
-pub fn analyze_chunks<'a>(files: impl IntoIterator<Item = (&'a str, Vec<&'a [u8]>)>, options: &Options) -> Report {
+pub fn analyze_chunks<'a>(
+    files: impl IntoIterator<Item = (&'a str, Vec<&'a [u8]>)>,
+    options: &Options,
+) -> Report {
     let mut analyzer = Analyzer::new();
     for (name, chunks) in files {
         analyzer.start_file(name);
@@ -71,7 +94,10 @@ pub fn content(report: &Report) -> serde_json::Value {
     let object = value.as_object_mut().unwrap();
     object.remove("files");
     object.remove("diagnostics");
-    object["records"].as_object_mut().unwrap().remove("duplicates");
+    object["records"]
+        .as_object_mut()
+        .unwrap()
+        .remove("duplicates");
     value
 }
 
@@ -130,6 +156,11 @@ impl From<&Truth> for Counts {
 }
 
 /// The generator's truth in the report's terms.
-pub fn counts_of_truth(truth: &BTreeMap<(String, String), Truth>) -> BTreeMap<(String, String), Counts> {
-    truth.iter().map(|(key, truth)| (key.clone(), Counts::from(truth))).collect()
+pub fn counts_of_truth(
+    truth: &BTreeMap<(String, String), Truth>,
+) -> BTreeMap<(String, String), Counts> {
+    truth
+        .iter()
+        .map(|(key, truth)| (key.clone(), Counts::from(truth)))
+        .collect()
 }
