@@ -11,8 +11,17 @@ use crate::decode::template::{self, AccessLayout, Layout, NetworkLayout};
 use crate::lines::MAX_LINE;
 use crate::time::Timestamp;
 
+/// Lines digested together, handed to the reader.
+pub struct Batch<'a, 'd> {
+    /// Whole lines, each ending with `\n`.
+    pub bytes: &'a [u8],
+    /// The bytes as text, which the digests point into; `None` when they are not UTF-8.
+    pub text: Option<&'a str>,
+    /// The digest of each line.
+    pub lines: &'d [DigestedLine],
+}
+
 /// One line of a digested batch.
-#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug)]
 pub struct DigestedLine {
     /// Where the line ends in the batch: the position of its `\n`.
@@ -38,14 +47,23 @@ pub enum Content {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn digest_batch<'b>(batch: &'b [u8], lines: &mut Vec<DigestedLine>) -> Option<&'b str> {
     lines.clear();
+    digest_lines(batch, |line| lines.push(line))
+}
+
+/// [`digest_batch`], handing each line to `take` as it is digested instead of keeping them.
+pub fn digest_lines(batch: &[u8], mut take: impl FnMut(DigestedLine)) -> Option<&str> {
+    // simdutf8 where it has SIMD code for the target; WebAssembly builds have no SIMD.
+    #[cfg(not(target_arch = "wasm32"))]
     let text = simdutf8::basic::from_utf8(batch).ok();
+    #[cfg(target_arch = "wasm32")]
+    let text = std::str::from_utf8(batch).ok();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', batch) {
         let content = match text {
             Some(text) => digest_line(&text[start..end]),
             None => Content::Other,
         };
-        lines.push(DigestedLine { end, content });
+        take(DigestedLine { end, content });
         start = end + 1;
     }
     text

@@ -34,6 +34,8 @@ mod digest;
 mod directory;
 mod export;
 mod findings;
+#[doc(hidden)]
+pub mod handoff; // public (hidden) for the fuzz target `decode`
 mod hashing;
 mod history;
 mod identities;
@@ -107,11 +109,26 @@ impl Analyzer {
     /// Reads the next chunk of the current file. Chunks may split lines and characters
     /// anywhere. Without a started file the chunk is read as a file named `input`.
     pub fn feed(&mut self, chunk: &[u8]) {
+        let (reader, history) = self.reading();
+        reader.feed(chunk, history);
+    }
+
+    /// Reads the next chunk of the current file, as [`Analyzer::feed`], with the digests
+    /// of its whole lines made by [`handoff::digest_chunk`] (in another instance of the
+    /// core, so that digesting runs beside reading). Digests that are not this chunk's are
+    /// ignored: the result is always that of `feed`.
+    pub fn feed_digested(&mut self, chunk: &[u8], digests: &[u8]) {
+        let (reader, history) = self.reading();
+        reader.feed_digested(chunk, digests, history);
+    }
+
+    /// The file being read (one named `input` if none was started), and the history.
+    fn reading(&mut self) -> (&mut FileReader, &mut History) {
         let index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         let reader = self
             .current
             .get_or_insert_with(|| FileReader::new(index, "input"));
-        reader.feed(chunk, &mut self.history);
+        (reader, &mut self.history)
     }
 
     /// Ends the current file and returns its summary (`error` is set when it is not an

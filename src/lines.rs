@@ -58,7 +58,6 @@ impl LineSplitter {
     /// Numbers a whole line that the caller split off the input itself, between two
     /// [`feed`](LineSplitter::feed)s that left no unfinished line: the piece `feed` would
     /// have handed out for it.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn whole_line<'l>(&mut self, line: &'l [u8]) -> Piece<'l> {
         debug_assert!(self.carry.is_empty() && self.dropped == 0);
         self.line += 1;

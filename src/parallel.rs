@@ -7,7 +7,7 @@
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use crate::digest::{digest_batch, DigestedLine};
+use crate::digest::{digest_batch, Batch, DigestedLine};
 
 /// Batches end at the first line end after this many bytes: a batch takes far longer to
 /// digest than to take, and neither thread waits long for the other at the end of a run.
@@ -15,16 +15,6 @@ const BATCH: usize = 64 << 10;
 /// Batches taken but not yet recorded, at most: bounds the memory of the digests (about
 /// 30 KiB per batch) whatever the length of the run.
 const AHEAD: usize = 32;
-
-/// A digested batch, handed to the recorder.
-pub struct Batch<'a, 'd> {
-    /// Whole lines, each ending with `\n`.
-    pub bytes: &'a [u8],
-    /// The bytes as text, which the digests point into; `None` when they are not UTF-8.
-    pub text: Option<&'a str>,
-    /// The digest of each line.
-    pub lines: &'d [DigestedLine],
-}
 
 struct Digested<'a> {
     bytes: &'a [u8],

@@ -3,13 +3,12 @@
 
 use crate::beta1::{Beta1Block, BlockItem};
 use crate::decode::{decode_line, reference::quoted};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::digest::DigestedLine;
-use crate::digest::{digest_line, Content};
+use crate::digest::{digest_line, Batch, Content, DigestedLine};
+use crate::handoff;
 use crate::history::{FileIndex, History, Origin};
 use crate::lines::{LineSplitter, Piece, MAX_LINE};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::parallel::{digest_on_two_threads, Batch};
+use crate::parallel::digest_on_two_threads;
 use crate::record::{Access, Line, Marker, Network};
 use crate::report::{Diagnostic, FileSummary, Generation};
 use crate::time::Timestamp;
@@ -69,6 +68,8 @@ pub struct FileReader {
     /// Buffers for lines digested on two threads, kept from chunk to chunk.
     #[cfg(not(target_arch = "wasm32"))]
     digests: Vec<Vec<DigestedLine>>,
+    /// The buffer for digests handed over by another instance ([`FileReader::feed_digested`]).
+    handed: Vec<DigestedLine>,
     block: Option<(u64, Beta1Block)>,
     after_end_of_section: bool,
     evidence: Evidence,
@@ -107,6 +108,7 @@ impl FileReader {
             lines: LineSplitter::default(),
             #[cfg(not(target_arch = "wasm32"))]
             digests: Vec::new(),
+            handed: Vec::new(),
             block: None,
             after_end_of_section: false,
             evidence: Evidence::default(),
@@ -126,11 +128,7 @@ impl FileReader {
 
     /// Reads the next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8], history: &mut History) {
-        self.bytes += chunk.len() as u64;
-        if self.head.len() < 16 {
-            let wanted = (16 - self.head.len()).min(chunk.len());
-            self.head.extend_from_slice(&chunk[..wanted]);
-        }
+        self.count(chunk);
         #[cfg(not(target_arch = "wasm32"))]
         if chunk.len() >= PARALLEL_CHUNK {
             self.feed_on_two_threads(chunk, history);
@@ -150,14 +148,10 @@ impl FileReader {
     /// through the line splitter as usual.
     #[cfg(not(target_arch = "wasm32"))]
     fn feed_on_two_threads(&mut self, chunk: &[u8], history: &mut History) {
-        let (Some(first), Some(last)) =
-            (memchr::memchr(b'\n', chunk), memchr::memrchr(b'\n', chunk))
-        else {
+        let Some((head, whole, tail)) = handoff::split_chunk(chunk) else {
             self.feed_lines(chunk, history);
             return;
         };
-        let (head, rest) = chunk.split_at(first + 1);
-        let (whole, tail) = rest.split_at(last - first);
         self.feed_lines(head, history);
         if !whole.is_empty() {
             let mut digests = std::mem::take(&mut self.digests);
@@ -167,9 +161,44 @@ impl FileReader {
         self.feed_lines(tail, history);
     }
 
+    /// Reads the next chunk of the file with `digests` of its whole lines, made by
+    /// [`handoff::digest_chunk`] (in another instance of the core): as [`FileReader::feed`]
+    /// would, without digesting. Digests that are not those of this chunk are ignored.
+    pub fn feed_digested(&mut self, chunk: &[u8], digests: &[u8], history: &mut History) {
+        self.count(chunk);
+        let Some((head, whole, tail)) = handoff::split_chunk(chunk) else {
+            self.feed_lines(chunk, history);
+            return;
+        };
+        self.feed_lines(head, history);
+        let mut lines = std::mem::take(&mut self.handed);
+        match handoff::decode(digests, whole, &mut lines) {
+            Some(text) => self.batch(
+                Batch {
+                    bytes: whole,
+                    text: Some(text),
+                    lines: &lines,
+                },
+                history,
+            ),
+            None => self.feed_lines(whole, history),
+        }
+        self.handed = lines;
+        self.feed_lines(tail, history);
+    }
+
+    /// Counts the chunk's bytes, and keeps the file's first bytes (to say what a file that
+    /// is not an export looks like).
+    fn count(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        if self.head.len() < 16 {
+            let wanted = (16 - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..wanted]);
+        }
+    }
+
     /// Reads a digested batch of whole lines: its records go to the history as they are,
     /// and any other line is read as it would be without the digest.
-    #[cfg(not(target_arch = "wasm32"))]
     fn batch(&mut self, batch: Batch<'_, '_>, history: &mut History) {
         let mut start = 0;
         for digested in batch.lines {

@@ -78,6 +78,13 @@ impl Timestamp {
         Timestamp { packed: bits }
     }
 
+    /// The timestamp whose [`to_bits`](Timestamp::to_bits) is `bits`, if any is.
+    pub(crate) fn checked_from_bits(bits: i64) -> Option<Timestamp> {
+        let offset = (bits & ((1 << OFFSET_BITS) - 1)) - OFFSET_BIAS;
+        let time = Timestamp::from_parts(bits >> OFFSET_BITS, i16::try_from(offset).ok()?)?;
+        (time.packed == bits).then_some(time)
+    }
+
     /// Parses an RFC 3339 timestamp such as `2022-04-27T10:53:27.920-04:00` or
     /// `2021-06-21T17:03:07Z`. Fractions finer than a millisecond are truncated.
     pub fn parse(text: &str) -> Option<Timestamp> {

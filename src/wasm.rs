@@ -54,6 +54,15 @@ impl Session {
         self.analyzer.feed(chunk);
     }
 
+    /// Reads the next chunk of the current file as `feed` does, with `digests`, what
+    /// `digest` made of the same chunk (in the reading worker's instance): digesting is
+    /// most of the work of reading, and runs there on another core. Digests that are not
+    /// this chunk's are ignored (the result is always `feed`'s).
+    #[wasm_bindgen(js_name = feedDigested)]
+    pub fn feed_digested(&mut self, chunk: &[u8], digests: &[u8]) {
+        self.analyzer.feed_digested(chunk, digests);
+    }
+
     /// Ends the current file; returns its summary as JSON (the report's `files[]` entry).
     #[wasm_bindgen(js_name = finishFile)]
     pub fn finish_file(&mut self) -> String {
@@ -168,8 +177,13 @@ impl Session {
         let mut analyzer = Analyzer::new();
         analyzer.expect_bytes(export.len() as u64);
         analyzer.start_file("warm-up");
-        for chunk in export.chunks(64 << 10) {
-            analyzer.feed(chunk);
+        // Both ways of reading, with and without digests from the reading worker.
+        for (number, chunk) in export.chunks(64 << 10).enumerate() {
+            if number % 2 == 0 {
+                analyzer.feed(chunk);
+            } else {
+                analyzer.feed_digested(chunk, &crate::handoff::digest_chunk(chunk));
+            }
         }
         analyzer.finish_file();
         let mut report = analyzer.report(&Options::default());
@@ -189,6 +203,57 @@ impl Session {
             .iter()
             .position(|app| app.bundle_id == bundle_id)?;
         serde_json::to_string(&report.apps[index].with_details(&details[index])).ok()
+    }
+}
+
+/// Digests slices for `Session.feedDigested` in another instance (the reading worker's):
+/// each slice can be digested on its own. The digests stay in this instance's memory until
+/// the next slice, where the caller copies them into a buffer it reuses (a fresh buffer per
+/// slice left hundreds of MB of garbage behind at 1 GB).
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Digester {
+    digests: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Digester {
+    /// A digester with no digests yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Digester {
+        Digester::default()
+    }
+
+    /// Digests the whole lines of `chunk`; returns the digests' length in bytes (they are at
+    /// `digestsAt` in the instance's memory).
+    pub fn digest(&mut self, chunk: &[u8]) -> usize {
+        self.digests = crate::handoff::digest_chunk(chunk);
+        self.digests.len()
+    }
+
+    /// Where the last digests are in the instance's memory.
+    #[wasm_bindgen(js_name = digestsAt)]
+    pub fn digests_at(&self) -> usize {
+        self.digests.as_ptr() as usize
+    }
+}
+
+impl Digester {
+    /// The last digests (for tests: JavaScript reads them from the memory, see `digestsAt`).
+    pub fn digests(&self) -> &[u8] {
+        &self.digests
+    }
+}
+
+/// Digests a generated export of about `bytes` bytes, so that the first real chunks meet
+/// warm code (see `Session.warmUp`).
+#[wasm_bindgen(js_name = warmUpDigest)]
+pub fn warm_up_digest(bytes: u32) {
+    let mut export = Vec::new();
+    let _ = SyntheticHistory::write_weekly_exports(&Plan::default(), bytes.into(), &mut export);
+    let mut digester = Digester::new();
+    for chunk in export.chunks(256 << 10) {
+        digester.digest(chunk);
     }
 }
 

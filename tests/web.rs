@@ -66,6 +66,35 @@ fn the_session_reports_what_the_core_computes_at_any_chunk_size() {
 }
 
 #[wasm_bindgen_test]
+fn slices_fed_with_a_digesters_digests_give_the_same_report() {
+    let mut week = Vec::new();
+    let history = SyntheticHistory::generate(&Plan {
+        days: 3,
+        ..Plan::default()
+    });
+    history.write_export(history.window(), &mut week).unwrap();
+    let files: [(&str, &[u8]); 2] = [("quirks.ndjson", QUIRKS), ("week.ndjson", &week)];
+    let expected = core_report(&files, &Options::default());
+    let mut digester = privacy_lens::wasm::Digester::new();
+    for chunk in [7, 4096, 1 << 22] {
+        let mut session = privacy_lens::wasm::Session::new(0x5eed_1234_abcd_0002);
+        for (name, bytes) in files {
+            session.start_file(name, bytes.len() as f64);
+            for piece in bytes.chunks(chunk) {
+                let length = digester.digest(piece);
+                assert_eq!(length, digester.digests().len());
+                session.feed_digested(piece, digester.digests());
+            }
+            session.finish_file();
+        }
+        let mut report: Value =
+            serde_json::from_str(&session.report("00:00-06:00").unwrap()).unwrap();
+        report["domains"] = serde_json::from_str(&session.domains()).unwrap();
+        assert_eq!(report, expected, "chunks of {chunk} bytes with digests");
+    }
+}
+
+#[wasm_bindgen_test]
 fn quiet_hours_are_recomputed_without_reading_again() {
     let files: [(&str, &[u8]); 1] = [("quirks.ndjson", QUIRKS)];
     let (mut session, _) = session_report(&files, 1 << 20, "00:00-06:00");

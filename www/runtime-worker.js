@@ -21,7 +21,10 @@ export function loadTrackerdb() {
     .then((buffer) => (buffer ? new Uint8Array(buffer) : null), () => null);
 }
 
-/** The reading worker (reader.js), or null where workers cannot start workers. */
+/**
+ * The reading worker (reader.js, a module: it imports the core to digest slices), or null
+ * where workers cannot start workers.
+ */
 export function startReader() {
-  return typeof Worker === 'function' ? new Worker(new URL('./reader.js', import.meta.url)) : null;
+  return typeof Worker === 'function' ? new Worker(new URL('./reader.js', import.meta.url), { type: 'module' }) : null;
 }

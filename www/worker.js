@@ -23,6 +23,9 @@ import { Session, startEngine, loadTrackerdb, startReader } from './runtime-work
 // slices ready, so reading overlaps parsing.
 const SLICE = 4 << 20;
 const AHEAD = 3;
+// A wait for the next slice longer than this means the reading worker is the slower one
+// (feeding a slice takes 10–40 ms).
+const READER_LATE_MS = 2;
 
 // A generated export of this size goes through the core before the worker says 'ready',
 // while the user picks a file (Session.warmUp): the report of a 100 MB file then takes
@@ -43,6 +46,10 @@ const ready = startEngine().then(async (wasm) => {
   return wasm;
 });
 const reader = startReader();
+// A reading worker that fails to start (a browser without module workers inside workers,
+// say) leaves the reading to this worker.
+let readerFailed = false;
+if (reader) reader.onerror = () => { readerFailed = true; };
 
 self.onmessage = async ({ data }) => {
   try {
@@ -97,7 +104,8 @@ async function read(target, inputs, started) {
   const total = files.reduce((sum, { blob }) => sum + (blob?.size ?? 0), 0);
   const unreadable = [];
   let bytes = 0;
-  const timing = { starting: performance.now() - started, waiting: 0, feeding: 0, report: 0 }; // ms, for `make bench-web`
+  // ms, and how many slices came digested, for `make bench-web`
+  const timing = { starting: performance.now() - started, waiting: 0, feeding: 0, report: 0, slices: 0, digested: 0 };
   for (const { name, blob, error } of files) {
     if (!blob) {
       unreadable.push({ file: name, message: error });
@@ -106,12 +114,15 @@ async function read(target, inputs, started) {
     target.startFile(name, blob.size);
     try {
       let waited = performance.now();
-      for await (const slice of slices(blob)) {
+      for await (const { slice, digests } of slices(blob)) {
         const fed = performance.now();
-        target.feed(slice);
+        if (digests) target.feedDigested(slice, digests);
+        else target.feed(slice);
         timing.waiting += fed - waited;
         waited = performance.now();
         timing.feeding += waited - fed;
+        timing.digested += digests ? 1 : 0;
+        timing.slices += 1;
         bytes += slice.byteLength;
         postMessage({ type: 'progress', bytes, total, records: target.recordsRead(), file: name });
       }
@@ -139,14 +150,21 @@ function entropy() {
 }
 
 /**
- * The blob's bytes in slices of at most SLICE bytes, in order, read by the reading worker
+ * The blob's bytes in slices of at most SLICE bytes, in order, each with the digests of its
+ * whole lines when the reading worker made them (see reader.js). The reading worker reads
  * into AHEAD buffers that go back to it once the slice is consumed: each view is valid only
  * until the loop asks for the next one.
+ *
+ * Digesting is split between the two workers by need: a buffer goes back asking for its
+ * next slice's digests while slices wait here (this worker is the slower), and without
+ * when this worker had to wait for one (the reading worker is).
  */
 async function* slices(blob) {
-  if (!reader) {
-    // No workers inside workers here: read in this thread, one slice ahead.
-    for (let offset = 0; offset < blob.size; offset += SLICE) yield new Uint8Array(await blob.slice(offset, offset + SLICE).arrayBuffer());
+  if (!reader || readerFailed) {
+    // No (working) workers inside workers here: read in this thread, one slice ahead.
+    for (let offset = 0; offset < blob.size; offset += SLICE) {
+      yield { slice: new Uint8Array(await blob.slice(offset, offset + SLICE).arrayBuffer()) };
+    }
     return;
   }
   const arrived = [];
@@ -158,12 +176,18 @@ async function* slices(blob) {
   const buffers = Array.from({ length: AHEAD }, () => new ArrayBuffer(SLICE));
   reader.postMessage({ blob, slice: SLICE, buffers }, buffers);
   for (;;) {
+    // Slices that arrived while this worker was busy are dispatched only now (a message is
+    // a task, and the loop runs in microtasks), so a short wait is no sign of a slow reader.
+    const asked = performance.now();
     while (arrived.length === 0) await new Promise((resolve) => { wake = resolve; });
+    const waited = performance.now() - asked > READER_LATE_MS;
     const message = arrived.shift();
     if (message.done) return;
     if (message.error) throw new Error(message.error);
-    yield new Uint8Array(message.buffer, 0, message.length);
-    reader.postMessage({ buffer: message.buffer }, [message.buffer]);
+    const digests = message.digests ? new Uint8Array(message.digests, 0, message.digestsLength) : undefined;
+    yield { slice: new Uint8Array(message.buffer, 0, message.length), digests };
+    const handBack = message.digests ? [message.buffer, message.digests] : [message.buffer];
+    reader.postMessage({ buffer: message.buffer, digest: !waited, digests: message.digests }, handBack);
   }
 }
 

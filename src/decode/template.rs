@@ -21,13 +21,23 @@ use crate::time::Timestamp;
 use crate::uuid::{parse_uuid, Uuid};
 
 /// Where a string is in its line, in bytes (lines longer than 4 GiB are not matched).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Span {
     start: u32,
     end: u32,
 }
 
 impl Span {
+    /// The span from byte `start` to byte `end` of a line.
+    pub(crate) fn new(start: u32, end: u32) -> Span {
+        Span { start, end }
+    }
+
+    /// Where the span starts and ends in its line.
+    pub(crate) fn bounds(self) -> (u32, u32) {
+        (self.start, self.end)
+    }
+
     /// The string in `line`, the line matched.
     pub fn text(self, line: &str) -> &str {
         &line[self.start as usize..self.end as usize]
