@@ -2,7 +2,8 @@
 //! the page's reading worker digests each slice it reads, with its own WebAssembly instance
 //! on another core, and hands the digests over with the slice
 //! ([`crate::Analyzer::feed_digested`]). WebAssembly here has one thread per instance, so
-//! this is how the page reads on two cores, as [`crate::parallel`] does natively.
+//! this is how the page reads on two cores, as the native build does on two threads
+//! (`parallel.rs`).
 //!
 //! Both ends are the same build, but the bytes cross a message channel, so decoding checks
 //! everything the reader relies on: digests that do not fit their chunk are ignored and the
