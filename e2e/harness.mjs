@@ -20,12 +20,12 @@ export const SUB_PATH = '/privacy-lens/';
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.ndjson': 'application/x-ndjson', '.txt': 'text/plain' };
 
 /**
- * Serves www/ at http://127.0.0.1:PORT/privacy-lens/ on an ephemeral port, and any other
- * directory at its own path prefix (`mounts`: {'/bench/': dir}).
+ * Serves www/ (or `site`, a changed copy of it) at http://127.0.0.1:PORT/privacy-lens/ on an
+ * ephemeral port, and any other directory at its own path prefix (`mounts`: {'/bench/': dir}).
  */
-export async function serve(mounts = {}) {
+export async function serve(mounts = {}, site = WWW) {
   if (!existsSync(join(WWW, 'pkg/privacy_lens_bg.wasm'))) throw new Error('www/ is not built: run `make build` first');
-  const roots = Object.entries({ [SUB_PATH]: WWW, ...mounts });
+  const roots = Object.entries({ [SUB_PATH]: site, ...mounts });
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     const [prefix, root] = roots.find(([prefix]) => path.startsWith(prefix)) ?? [];

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serve, launch, open, settled, cliReport, realFixtures, scratch, screenshot, number, WWW, CLI } from './harness.mjs';
@@ -45,6 +45,37 @@ test('several real exports at once: the same numbers as the CLI', async (t) => {
   assertMatches(await shownReport(page), cliReport(fixtures));
   const rows = await page.$$eval('#files tbody tr', (trs) => trs.map((tr) => tr.cells[1].textContent));
   assert.deepEqual(rows, ['iOS 15 beta 1', 'iOS 15.2–17', 'iOS 15.2–17']);
+});
+
+test('the reading worker digests the slices; where it cannot start, the analysis worker reads alone, with the same numbers', async () => {
+  const dir = await scratch();
+  const file = join(dir, 'weeks.ndjson');
+  execFileSync(CLI, ['generate', '--seed', '9', '--size', '13M', '-o', file]);
+  const expected = cliReport([file]);
+  const timing = async (page) => JSON.parse(await page.$eval('main', (main) => main.dataset.timing));
+
+  await page.setInputFiles('#file', file);
+  assert.equal(await settled(page), 'done');
+  const digested = await timing(page);
+  assert.ok(digested.slices >= 3 && digested.digested >= 1, JSON.stringify(digested));
+  assertMatches(await shownReport(page), expected);
+
+  // The site with a reading worker that fails as it starts.
+  const copy = join(dir, 'site');
+  await cp(WWW, copy, { recursive: true });
+  await writeFile(join(copy, 'reader.js'), 'throw new Error("no reading worker here");\n');
+  const broken = await serve({}, copy);
+  const other = await launch(broken.origin);
+  try {
+    const alone = await open(other.context, broken.url);
+    await alone.setInputFiles('#file', file);
+    assert.equal(await settled(alone), 'done');
+    assert.equal((await timing(alone)).digested, 0);
+    assertMatches(await shownReport(alone), expected);
+  } finally {
+    await other.context.close();
+    broken.server.close();
+  }
 });
 
 test('a broken file beside a good one: the good one is shown, the broken one named', async () => {

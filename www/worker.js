@@ -173,6 +173,11 @@ async function* slices(blob) {
     arrived.push(data);
     wake?.();
   };
+  reader.onerror = (event) => {
+    readerFailed = true;
+    arrived.push({ error: `the reading worker stopped (${event.message || 'no reason given'})` });
+    wake?.();
+  };
   const buffers = Array.from({ length: AHEAD }, () => new ArrayBuffer(SLICE));
   reader.postMessage({ blob, slice: SLICE, buffers }, buffers);
   for (;;) {
