@@ -27,11 +27,15 @@ async function install() {
       if (incoming.state === 'installed' && navigator.serviceWorker.controller) offerWaiting();
     });
   });
+  // On the first visit the first version takes control of this page once installed: that
+  // change is no update (offering a reload then misled, and moved the page under the pointer).
+  let hadController = navigator.serviceWorker.controller !== null;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (reloading) location.reload();
     // Another tab took the new version: this page's modules are the old one's, and what it
     // has yet to load (the charts) would come from the new one.
-    else offerReload('update.elsewhere', () => location.reload());
+    else if (hadController) offerReload('update.elsewhere', () => location.reload());
+    hadController = true;
   });
 }
 
