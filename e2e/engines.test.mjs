@@ -64,6 +64,9 @@ for (const engine of Object.keys(ENGINES)) {
       const files = [...(realFixtures() ?? []), generated];
       assert.equal(await pick(files), 'done');
       assertMatches(await page.evaluate(shown), cliReport(files));
+      // The reading worker (a module worker inside a worker) digested slices for the analysis.
+      const timing = JSON.parse(await page.evaluate(() => document.querySelector('main').dataset.timing));
+      assert.ok(timing.digested >= 1, JSON.stringify(timing));
     });
 
     test("an app's view draws its timeline and heatmap", { timeout: TEST_TIMEOUT }, async () => {
