@@ -107,28 +107,7 @@ fn generated_exports_with_chinese_names_in_random_chunks_give_the_one_shot_repor
 #[test]
 fn large_chunks_read_on_two_threads_give_the_small_chunk_report() {
     // Chunks of 256 KiB and more are decoded on two threads; small ones on one.
-    let plan = Plan {
-        days: 28,
-        ..Plan::default()
-    };
-    let history = SyntheticHistory::generate(&plan);
-    let mut bytes = Vec::new();
-    history.write_export(history.window(), &mut bytes).unwrap();
-    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-    // Damage spread over the file: bad JSON, CRLF, a blank line, an overlong line, a NUL,
-    // a byte that is not UTF-8 (its whole batch is then read line by line).
-    let damage = [
-        (10, b"{not json".to_vec()),
-        (2000, vec![b'x'; (1 << 20) + 5]),
-        (4000, b"\0".to_vec()),
-        (5000, b"{\"type\":\"access\",\"kind\":\"\xFF\"}".to_vec()),
-        (6000, Vec::new()),
-    ];
-    for (at, damage) in damage {
-        lines.insert(at.min(lines.len()), damage);
-    }
-    lines[3000].push(b'\r');
-    let bytes = lines.join(&b'\n');
+    let bytes = common::damaged_export(28);
     assert!(
         bytes.len() > 3 << 20,
         "large enough for several two-thread chunks"

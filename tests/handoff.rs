@@ -6,7 +6,6 @@
 mod common;
 
 use privacy_lens::handoff::digest_chunk;
-use privacy_lens::synthetic::{Plan, SyntheticHistory};
 use privacy_lens::{analyze, Analyzer, Options};
 
 /// The report of `bytes` fed in chunks of `size`, each with the digests `digests` gives.
@@ -29,34 +28,10 @@ fn one_shot(name: &str, bytes: &[u8]) -> String {
     common::json(&analyze([(name, bytes)], &Options::default()))
 }
 
-/// A generated export with damage spread over it: bad JSON, CRLF, a blank line, an
-/// overlong line, a NUL, a byte that is not UTF-8 (whose chunk's digests then say so).
-fn damaged_export() -> Vec<u8> {
-    let history = SyntheticHistory::generate(&Plan {
-        days: 14,
-        ..Plan::default()
-    });
-    let mut bytes = Vec::new();
-    history.write_export(history.window(), &mut bytes).unwrap();
-    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-    let damage = [
-        (10, b"{not json".to_vec()),
-        (900, vec![b'x'; (1 << 20) + 5]),
-        (1500, b"\0".to_vec()),
-        (2500, b"{\"type\":\"access\",\"kind\":\"\xFF\"}".to_vec()),
-        (3000, Vec::new()),
-    ];
-    for (at, damage) in damage {
-        lines.insert(at.min(lines.len()), damage);
-    }
-    lines[2000].push(b'\r');
-    lines.join(&b'\n')
-}
-
 #[test]
 fn chunks_fed_with_their_digests_give_the_one_shot_report() {
     let mut files = common::all_fixtures();
-    files.push(("damaged.ndjson".into(), damaged_export()));
+    files.push(("damaged.ndjson".into(), common::damaged_export(28)));
     for (name, bytes) in &files {
         let expected = one_shot(name, bytes);
         for size in [1, 7, 4096, 64 << 10, 300 << 10, bytes.len().max(1)] {
@@ -71,7 +46,7 @@ type Digests<'a> = dyn Fn(usize, &[u8]) -> Vec<u8> + 'a;
 
 #[test]
 fn digests_that_are_not_the_chunks_are_ignored() {
-    let bytes = damaged_export();
+    let bytes = common::damaged_export(28);
     let expected = one_shot("damaged.ndjson", &bytes);
     let size = 64 << 10;
     let chunks: Vec<&[u8]> = bytes.chunks(size).collect();

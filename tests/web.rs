@@ -36,6 +36,17 @@ fn session_report(
     (session, report)
 }
 
+/// A generated export of three days.
+fn three_days() -> Vec<u8> {
+    let history = SyntheticHistory::generate(&Plan {
+        days: 3,
+        ..Plan::default()
+    });
+    let mut export = Vec::new();
+    history.write_export(history.window(), &mut export).unwrap();
+    export
+}
+
 /// The core's report as the session's first view (without each app's details), with its
 /// `domains`, which the session hands over separately.
 fn core_report(files: &[(&str, &[u8])], options: &Options) -> Value {
@@ -46,12 +57,7 @@ fn core_report(files: &[(&str, &[u8])], options: &Options) -> Value {
 
 #[wasm_bindgen_test]
 fn the_session_reports_what_the_core_computes_at_any_chunk_size() {
-    let mut week = Vec::new();
-    let history = SyntheticHistory::generate(&Plan {
-        days: 3,
-        ..Plan::default()
-    });
-    history.write_export(history.window(), &mut week).unwrap();
+    let week = three_days();
     let files: [(&str, &[u8]); 3] = [
         ("quirks.ndjson", QUIRKS),
         ("beta1.json", BETA1),
@@ -67,12 +73,7 @@ fn the_session_reports_what_the_core_computes_at_any_chunk_size() {
 
 #[wasm_bindgen_test]
 fn slices_fed_with_a_digesters_digests_give_the_same_report() {
-    let mut week = Vec::new();
-    let history = SyntheticHistory::generate(&Plan {
-        days: 3,
-        ..Plan::default()
-    });
-    history.write_export(history.window(), &mut week).unwrap();
+    let week = three_days();
     let files: [(&str, &[u8]); 2] = [("quirks.ndjson", QUIRKS), ("week.ndjson", &week)];
     let expected = core_report(&files, &Options::default());
     let mut digester = privacy_lens::wasm::Digester::new();

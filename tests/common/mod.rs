@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use privacy_lens::synthetic::Truth;
+use privacy_lens::synthetic::{Plan, SyntheticHistory, Truth};
 use privacy_lens::{Analyzer, Options, Report};
 
 /// The real exports published by others, read at run time (never copied into the project).
@@ -163,4 +163,30 @@ pub fn counts_of_truth(
         .iter()
         .map(|(key, truth)| (key.clone(), Counts::from(truth)))
         .collect()
+}
+
+/// A generated export of `days` days with damage spread over it: bad JSON, CRLF, a blank
+/// line, an overlong line, a NUL, a byte that is not UTF-8 (whose whole batch or chunk is
+/// then read line by line, without digests).
+pub fn damaged_export(days: u32) -> Vec<u8> {
+    let history = SyntheticHistory::generate(&Plan {
+        days,
+        ..Plan::default()
+    });
+    let mut bytes = Vec::new();
+    history.write_export(history.window(), &mut bytes).unwrap();
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    let damage = [
+        (10, b"{not json".to_vec()),
+        (2000, vec![b'x'; (1 << 20) + 5]),
+        (4000, b"\0".to_vec()),
+        (5000, b"{\"type\":\"access\",\"kind\":\"\xFF\"}".to_vec()),
+        (6000, Vec::new()),
+    ];
+    for (at, damage) in damage {
+        lines.insert(at.min(lines.len()), damage);
+    }
+    let crlf = 3000.min(lines.len() - 1);
+    lines[crlf].push(b'\r');
+    lines.join(&b'\n')
 }
