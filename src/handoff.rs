@@ -114,10 +114,7 @@ pub fn decode<'w>(bytes: &[u8], whole: &'w [u8], lines: &mut Vec<DigestedLine>) 
 }
 
 fn access_bytes(layout: &AccessLayout, time: Timestamp) -> [u8; ACCESS_BYTES] {
-    let mut out = Writer {
-        bytes: [0; ACCESS_BYTES],
-        at: 0,
-    };
+    let mut out = Writer::<ACCESS_BYTES>::new();
     for span in [
         layout.accessor,
         layout.category,
@@ -174,10 +171,7 @@ fn read_access(input: &mut Reader, line: &str) -> Option<Content> {
 }
 
 fn network_bytes(layout: &NetworkLayout, first: Timestamp, last: Timestamp) -> [u8; NETWORK_BYTES] {
-    let mut out = Writer {
-        bytes: [0; NETWORK_BYTES],
-        at: 0,
-    };
+    let mut out = Writer::<NETWORK_BYTES>::new();
     for span in [
         layout.time_stamp,
         layout.initiated_type,
@@ -233,6 +227,13 @@ struct Writer<const N: usize> {
 }
 
 impl<const N: usize> Writer<N> {
+    fn new() -> Writer<N> {
+        Writer {
+            bytes: [0; N],
+            at: 0,
+        }
+    }
+
     fn put<const W: usize>(&mut self, word: [u8; W]) {
         // The writers write exactly `N` bytes (`done` checks it in debug builds, and the
         // tests decode every kind of line), so this is in bounds; the offsets are

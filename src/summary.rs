@@ -71,7 +71,8 @@ pub struct Summaries {
 /// threads exist they are computed on two.
 ///
 /// `then` is given the domains as soon as they are summarised, on the network side's
-/// thread (the access side, with the rest of the report after it, is the longer one).
+/// thread. (Timed at 100 MB, the network side is the longer:
+/// about 40 ms, then 8 ms of look-ups, against 10 ms for the access side.)
 pub fn summarize<T: Send>(
     history: &History,
     options: &Options,

@@ -5,7 +5,7 @@
 // Blob.stream()), each slice is a fresh buffer from FileReaderSync instead.
 //
 // It also digests the slices the analysis worker asks it to, with its own instance of the
-// core (`digest`): digesting is most of the work of reading an export, and WebAssembly has
+// core (a `Digester`): digesting is most of the work of reading an export, and WebAssembly has
 // one thread per instance, so this is how the analysis gets a second core. The analysis
 // worker asks for a slice's digests when it is the slower of the two, and does without
 // them when it waits for this worker (see worker.js).
