@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::history::HashMap;
 use crate::options::Options;
-use crate::report::{AppSummary, CategorySummary, Evidence, Finding, Interval};
+use crate::report::{self, AppSummary, CategorySummary, Finding, Interval};
 use crate::time::Timestamp;
 
 /// How many intervals a finding cites.
@@ -73,19 +73,17 @@ fn quiet_hours_access(
     if category.quiet_hours < options.thresholds.quiet_hours_min.max(1) {
         return None;
     }
-    let intervals: Vec<Interval> = category
-        .timeline
-        .iter()
-        .copied()
-        .filter(|interval| quiet.contains(interval.begin.local_minute_of_day()))
-        .collect();
-    let mut nights: Vec<i64> = intervals
-        .iter()
-        .map(|i| quiet_night(i.begin, quiet.start_minute()))
-        .collect();
+    let mut evidence = Evidence::default();
+    let mut nights: Vec<i64> = Vec::new();
+    for &interval in &category.timeline {
+        if quiet.contains(interval.begin.local_minute_of_day()) {
+            evidence.consider(interval);
+            nights.push(quiet_night(interval.begin, quiet.start_minute()));
+        }
+    }
     nights.sort_unstable();
     nights.dedup();
-    let longest = intervals.iter().map(Interval::seconds).fold(0.0, f64::max);
+    let longest = evidence.longest_seconds();
     let context = peers.context(
         &category.category,
         Measure::QuietHours,
@@ -126,7 +124,7 @@ fn quiet_hours_access(
         Some(name),
         category.quiet_hours,
         params,
-        intervals,
+        evidence,
         text,
     ))
 }
@@ -147,13 +145,14 @@ fn long_access(
     if !library || category.intervals == 0 || below {
         return None;
     }
-    let intervals: Vec<Interval> = category
-        .timeline
-        .iter()
-        .copied()
-        .filter(|interval| interval.seconds() >= limit)
-        .collect();
-    let count = intervals.len() as u64;
+    let mut evidence = Evidence::default();
+    let mut count = 0;
+    for &interval in &category.timeline {
+        if interval.seconds() >= limit {
+            evidence.consider(interval);
+            count += 1;
+        }
+    }
     let context = peers.context(&category.category, Measure::Longest, category.max_seconds);
     let name = &category.category;
     let text = format!(
@@ -178,7 +177,7 @@ fn long_access(
         Some(name),
         count,
         params,
-        intervals,
+        evidence,
         text,
     ))
 }
@@ -227,14 +226,18 @@ fn frequent_access(
     params.insert("days".into(), json!(days));
     params.insert("busiest_day".into(), json!(busiest.date));
     params.insert("busiest_day_intervals".into(), json!(busiest.intervals));
-    let intervals = category.timeline.clone();
+    let mut evidence = Evidence::default();
+    category
+        .timeline
+        .iter()
+        .for_each(|&interval| evidence.consider(interval));
     Some(finding(
         "frequent_access",
         app,
         Some(name),
         category.intervals,
         params,
-        intervals,
+        evidence,
         text,
     ))
 }
@@ -290,7 +293,7 @@ fn flagged_domains(app: &AppSummary, peers: &Peers) -> Option<Finding> {
         None,
         network.flagged_domains,
         params,
-        Vec::new(),
+        Evidence::default(),
         text,
     ))
 }
@@ -349,7 +352,7 @@ fn third_party_trackers(app: &AppSummary, peers: &Peers, options: &Options) -> O
         None,
         network.tracker_domains,
         params,
-        Vec::new(),
+        Evidence::default(),
         text,
     ))
 }
@@ -369,27 +372,17 @@ fn finding(
     category: Option<&str>,
     count: u64,
     mut params: Map<String, Value>,
-    mut intervals: Vec<Interval>,
+    evidence: Evidence,
     text: String,
 ) -> Finding {
     params.insert("app".into(), json!(app.bundle_id));
     if let Some(category) = category {
         params.insert("category".into(), json!(category));
     }
-    let longest_first = |a: &Interval, b: &Interval| {
-        b.seconds()
-            .total_cmp(&a.seconds())
-            .then(a.begin.cmp(&b.begin))
-    };
-    // Only the first few are cited: select them before sorting (rules may pass thousands).
-    if intervals.len() > EVIDENCE {
-        intervals.select_nth_unstable_by(EVIDENCE - 1, longest_first);
-        intervals.truncate(EVIDENCE);
-    }
-    intervals.sort_by(longest_first);
-    let evidence = intervals
+    let evidence = evidence
+        .longest
         .iter()
-        .map(|interval| Evidence {
+        .map(|interval| report::Evidence {
             begin: interval.begin.to_rfc3339(),
             end: interval.end.to_rfc3339(),
             seconds: interval.seconds(),
@@ -404,6 +397,39 @@ fn finding(
         params,
         evidence,
         text,
+    }
+}
+
+/// The intervals a finding cites: the `EVIDENCE` longest of those it is shown, longest
+/// first, the earlier first among equally long ones. Chosen as the intervals go by, so that
+/// a rule over a million intervals copies none of them.
+#[derive(Default)]
+struct Evidence {
+    longest: Vec<Interval>,
+}
+
+impl Evidence {
+    fn consider(&mut self, interval: Interval) {
+        let longer = |a: &Interval, b: &Interval| {
+            b.seconds()
+                .total_cmp(&a.seconds())
+                .then(a.begin.cmp(&b.begin))
+                .is_lt()
+        };
+        if self.longest.len() == EVIDENCE && !longer(&interval, &self.longest[EVIDENCE - 1]) {
+            return;
+        }
+        // After every interval it is not longer than: equals keep the order they came in.
+        let at = self
+            .longest
+            .partition_point(|kept| !longer(&interval, kept));
+        self.longest.insert(at, interval);
+        self.longest.truncate(EVIDENCE);
+    }
+
+    /// The longest interval's duration in seconds, 0 without any.
+    fn longest_seconds(&self) -> f64 {
+        self.longest.first().map_or(0.0, Interval::seconds)
     }
 }
 
@@ -570,5 +596,58 @@ fn seconds_text(seconds: f64) -> String {
         format!("{} min {} s", whole / 60, whole % 60)
     } else {
         format!("{tenths} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interval(begin: &str, seconds: i64) -> Interval {
+        let begin = Timestamp::parse(begin).expect("a timestamp");
+        let end = Timestamp::parse(&format!(
+            "2021-09-01T00:{:02}:{:02}.000+08:00",
+            seconds / 60,
+            seconds % 60
+        ))
+        .expect("a timestamp");
+        Interval { begin, end }
+    }
+
+    #[test]
+    fn evidence_is_the_longest_few_longest_first_earlier_first_among_equals() {
+        let mut evidence = Evidence::default();
+        // Begin times 00:00:00 to 00:00:09; ends chosen for durations 1 s to 10 s, with ties.
+        let durations = [3, 9, 1, 9, 5, 2, 7, 9, 4, 6];
+        let intervals: Vec<Interval> = durations
+            .iter()
+            .enumerate()
+            .map(|(second, &length)| {
+                interval(
+                    &format!("2021-09-01T00:00:{second:02}.000+08:00"),
+                    second as i64 + length,
+                )
+            })
+            .collect();
+        // Shown in reverse, so that the order they come in is not the answer.
+        intervals.iter().rev().for_each(|&i| evidence.consider(i));
+        let chosen: Vec<(f64, i64)> = evidence
+            .longest
+            .iter()
+            .map(|i| (i.seconds(), i.begin.utc_ms()))
+            .collect();
+        let base = intervals[0].begin.utc_ms();
+        assert_eq!(
+            chosen,
+            vec![
+                (9.0, base + 1000),
+                (9.0, base + 3000),
+                (9.0, base + 7000),
+                (7.0, base + 6000),
+                (6.0, base + 9000)
+            ]
+        );
+        assert_eq!(evidence.longest_seconds(), 9.0);
+        assert_eq!(Evidence::default().longest_seconds(), 0.0);
     }
 }

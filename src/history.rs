@@ -7,10 +7,14 @@
 //! canonical line; beta events by `identifier`, earliest instant, then app, category and
 //! offset; network records when every field is equal.
 
-use std::collections::hash_map::Entry;
-
 use serde_json::json;
 
+use std::hash::BuildHasher;
+
+use hashbrown::{hash_table, HashTable};
+
+use crate::hashing::RandomState;
+use crate::network_table::NetworkTable;
 use crate::record::{Access, AccessKind, Event, Network};
 use crate::time::Timestamp;
 use crate::uuid::{parse_uuid, Uuid};
@@ -129,8 +133,8 @@ pub struct AccessPair {
     pub end_origin: Origin,
 }
 
-/// The records kept for one access identifier, packed into 32 bytes (plus 24 for its
-/// entry in the index) because there is one per identifier: a 1 GB history has 1.6 million.
+/// The records kept for one access identifier, packed into 48 bytes (plus 5 for its place
+/// in the index) because there is one per identifier: a 1 GB history has 1.6 million.
 ///
 /// Each end is one word: its [`Timestamp::to_bits`] (61 bits, never 0) and three flags
 /// above them, or 0 when no record of that kind is kept. Both ends nearly always name the
@@ -139,6 +143,8 @@ pub struct AccessPair {
 /// [`AccessTable::unusual`], and the word says so.
 #[derive(Clone, Copy, Default)]
 pub struct AccessSlot {
+    /// The identifier when it is a UUID (the index finds slots by it); (0, 0) otherwise.
+    uuid: Uuid,
     begin: u64,
     end: u64,
     /// The app and category of every end stored without [`UNUSUAL`].
@@ -196,7 +202,7 @@ type SlotIndex = u32;
 #[derive(Default)]
 pub struct AccessTable {
     /// Where each identifier's slot is.
-    index: ByIdentifier<SlotIndex>,
+    index: AccessIndex,
     /// The slots in the order their identifiers were first read. Exports are written in
     /// time order, so the report meets intervals nearly sorted (cheaper to sort) and walks
     /// memory in order, not the hash table's random order.
@@ -240,21 +246,70 @@ impl AccessTable {
     }
 }
 
-/// The slot of `identifier` (whose UUID is `uuid`) and its index, added empty if the
-/// identifier is new.
-fn slot<'t>(
-    index: &mut ByIdentifier<SlotIndex>,
-    slots: &'t mut Vec<AccessSlot>,
-    identifier: &str,
-    uuid: Option<Uuid>,
-    names: &mut Names,
-) -> (SlotIndex, &'t mut AccessSlot) {
-    let next = slots.len() as SlotIndex;
-    let at = *index.slot_or(identifier, uuid, names, next);
-    if at == next {
-        slots.push(AccessSlot::default());
+/// Where each access identifier's slot is: a UUID's position in a table hashed by the
+/// UUID its slot holds (4 bytes a place, where a map would hold the 16-byte UUID too),
+/// other identifiers' by their name.
+#[derive(Default)]
+struct AccessIndex {
+    uuids: HashTable<SlotIndex>,
+    texts: HashMap<Name, SlotIndex>,
+    hasher: RandomState,
+}
+
+impl AccessIndex {
+    /// Makes room for `additional` more UUIDs, and their slots, if memory allows (a failed
+    /// reservation only means the tables grow step by step).
+    fn reserve(&mut self, additional: usize, slots: &mut Vec<AccessSlot>) {
+        let hasher = &self.hasher;
+        let _ = self
+            .uuids
+            .try_reserve(additional, |&at| hasher.hash_one(slots[at as usize].uuid));
+        // As many slots as the index holds before it grows: the estimate is low on purpose
+        // (see `History::reserve_for`), and a vector grown by doubling would waste more.
+        let _ = slots.try_reserve_exact(self.uuids.capacity().saturating_sub(slots.len()));
     }
-    (at, &mut slots[at as usize])
+
+    /// The slot of `identifier` (whose UUID is `uuid`, see [`parse_uuid`]) and its index,
+    /// added empty if the identifier is new.
+    fn slot<'t>(
+        &mut self,
+        slots: &'t mut Vec<AccessSlot>,
+        identifier: &str,
+        uuid: Option<Uuid>,
+        names: &mut Names,
+    ) -> (SlotIndex, &'t mut AccessSlot) {
+        debug_assert_eq!(uuid, parse_uuid(identifier.as_bytes()));
+        let next = slots.len() as SlotIndex;
+        let at = match uuid {
+            Some(uuid) => {
+                let hasher = &self.hasher;
+                let entry = self.uuids.entry(
+                    hasher.hash_one(uuid),
+                    |&at| slots[at as usize].uuid == uuid,
+                    |&at| hasher.hash_one(slots[at as usize].uuid),
+                );
+                match entry {
+                    hash_table::Entry::Occupied(occupied) => *occupied.get(),
+                    hash_table::Entry::Vacant(vacant) => {
+                        vacant.insert(next);
+                        slots.push(AccessSlot {
+                            uuid,
+                            ..AccessSlot::default()
+                        });
+                        next
+                    }
+                }
+            }
+            None => {
+                let at = *self.texts.entry(names.intern(identifier)).or_insert(next);
+                if at == next {
+                    slots.push(AccessSlot::default());
+                }
+                at
+            }
+        };
+        (at, &mut slots[at as usize])
+    }
 }
 
 /// The kept end of `kind` of `slot` (at `key`), with its broadcaster and access count.
@@ -318,7 +373,7 @@ pub struct NetworkRecord {
     /// `domainClassification` and `contextVerificationType`, which only deduplication
     /// reads: numbered in [`History::network_classes`] (one per distinct pair, a handful),
     /// to keep the record small.
-    classes: u32,
+    pub(crate) classes: u32,
     /// `domainType`
     pub domain_type: u64,
     /// `hits`
@@ -327,34 +382,6 @@ pub struct NetworkRecord {
     pub first: Timestamp,
     /// `timeStamp`
     pub last: Timestamp,
-}
-
-/// The files a record was read from, sorted and without repeats: almost always one, which
-/// is kept inline.
-#[derive(Clone, Debug)]
-pub enum Files {
-    /// Read from one file.
-    One(FileIndex),
-    /// Read from several files.
-    Many(Box<[FileIndex]>),
-}
-
-impl Files {
-    /// The files, sorted.
-    pub fn as_slice(&self) -> &[FileIndex] {
-        match self {
-            Files::One(file) => std::slice::from_ref(file),
-            Files::Many(files) => files,
-        }
-    }
-
-    fn add(&mut self, file: FileIndex) {
-        if let Err(at) = self.as_slice().binary_search(&file) {
-            let mut files = self.as_slice().to_vec();
-            files.insert(at, file);
-            *self = Files::Many(files.into());
-        }
-    }
 }
 
 /// Values numbered in the order first seen.
@@ -438,7 +465,7 @@ pub struct History {
     /// Beta access events by identifier.
     pub events: ByIdentifier<Option<EventRecord>>,
     /// Network records, each with the files it was read from.
-    pub network: HashMap<NetworkRecord, Files>,
+    pub network: NetworkTable,
     /// The (`domainClassification`, `contextVerificationType`) pairs of network records.
     network_classes: Numbered<(Option<u64>, Option<u64>)>,
     /// Copies dropped by deduplication, of all record types.
@@ -475,18 +502,8 @@ impl History {
         origin: Origin,
     ) {
         if self.reserve > 0 {
-            // Best effort: a failed reservation only means the table grows step by step.
-            let _ = self
-                .access
-                .index
-                .uuids
-                .try_reserve(std::mem::take(&mut self.reserve));
-            // As many slots as the index holds before it grows: the estimate is low on
-            // purpose (see `reserve_for`), and a vector grown by doubling would waste more.
-            let _ = self
-                .access
-                .slots
-                .try_reserve_exact(self.access.index.uuids.capacity());
+            let AccessTable { index, slots, .. } = &mut self.access;
+            index.reserve(std::mem::take(&mut self.reserve), slots);
         }
         let names = &mut self.names;
         let AccessTable {
@@ -494,7 +511,7 @@ impl History {
             slots,
             unusual,
         } = &mut self.access;
-        let (key, slot) = slot(index, slots, &access.identifier, uuid, names);
+        let (key, slot) = index.slot(slots, &access.identifier, uuid, names);
         let new = AccessContent {
             app: &access.accessor,
             category: &access.category,
@@ -593,9 +610,8 @@ impl History {
         file: FileIndex,
     ) {
         if self.reserve_network > 0 {
-            let _ = self
-                .network
-                .try_reserve(std::mem::take(&mut self.reserve_network));
+            self.network
+                .reserve(std::mem::take(&mut self.reserve_network));
         }
         let record = NetworkRecord {
             app: self.names.intern(&network.bundle_id),
@@ -612,14 +628,8 @@ impl History {
             first,
             last,
         };
-        match self.network.entry(record) {
-            Entry::Vacant(entry) => {
-                entry.insert(Files::One(file));
-            }
-            Entry::Occupied(mut entry) => {
-                self.duplicates += 1;
-                entry.get_mut().add(file);
-            }
+        if !self.network.add(record, file) {
+            self.duplicates += 1;
         }
     }
 }
@@ -692,17 +702,11 @@ mod tests {
 
     #[test]
     fn an_access_slot_stays_small() {
-        // One per access identifier of a year of exports: the size is a memory budget.
-        assert_eq!(
-            std::mem::size_of::<AccessSlot>() + std::mem::size_of::<(Uuid, SlotIndex)>(),
-            56
-        );
-        // One per distinct network record.
+        // One per access identifier of a year of exports (plus a u32 in the index): the size
+        // is a memory budget.
+        assert_eq!(std::mem::size_of::<AccessSlot>(), 48);
+        // One per distinct network record (plus a u32 for its file and one in the index).
         assert_eq!(std::mem::size_of::<NetworkRecord>(), 56);
-        assert_eq!(
-            std::mem::size_of::<Files>(),
-            2 * std::mem::size_of::<usize>()
-        );
     }
 
     /// Adds the access line with the given parts to `history`.

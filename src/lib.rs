@@ -40,6 +40,7 @@ mod hashing;
 mod history;
 mod identities;
 mod lines;
+mod network_table;
 mod options;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;

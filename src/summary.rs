@@ -533,7 +533,7 @@ impl<'h> Groups<'h> {
         // The names records use for "none" and for the two initiators, if any record does.
         let empty = names.find("");
         let (app_initiated, website) = (names.find("AppInitiated"), names.find("NonAppInitiated"));
-        for (record, files) in &history.network {
+        for (record, files) in history.network.iter() {
             let (first_inside, last_inside) = (inside(record.first), inside(record.last));
             if !(first_inside || last_inside) {
                 continue;
@@ -544,9 +544,9 @@ impl<'h> Groups<'h> {
                 }
             }
             let domain = groups.lower.number(record.domain, names);
-            let number = groups.number(record, domain, files.as_slice());
+            let number = groups.number(record, domain, files);
             let group = &mut groups.totals[number as usize];
-            let mixed = match files.as_slice() {
+            let mixed = match files {
                 [file] => *file != group.file,
                 _ => true,
             };
@@ -639,17 +639,14 @@ impl<'h> Groups<'h> {
         }
         let inside = |time: Timestamp| range.contains_local(time.local_ms());
         let mut members: BTreeMap<u32, Vec<ReadRecord<'_>>> = BTreeMap::new();
-        for (record, files) in &history.network {
+        for (record, files) in history.network.iter() {
             if !(inside(record.first) || inside(record.last)) {
                 continue;
             }
             let domain = self.lower.by_name[record.domain as usize];
             let number = self.numbers[&(u64::from(record.app) << 32 | u64::from(domain))];
             if self.totals[number as usize].flags & MIXED_FILES != 0 {
-                members
-                    .entry(number)
-                    .or_default()
-                    .push((record, files.as_slice()));
+                members.entry(number).or_default().push((record, files));
             }
         }
         members
