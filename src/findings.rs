@@ -227,10 +227,9 @@ fn frequent_access(
     params.insert("busiest_day".into(), json!(busiest.date));
     params.insert("busiest_day_intervals".into(), json!(busiest.intervals));
     let mut evidence = Evidence::default();
-    category
-        .timeline
-        .iter()
-        .for_each(|&interval| evidence.consider(interval));
+    for &interval in &category.timeline {
+        evidence.consider(interval);
+    }
     Some(finding(
         "frequent_access",
         app,

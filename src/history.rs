@@ -7,11 +7,10 @@
 //! canonical line; beta events by `identifier`, earliest instant, then app, category and
 //! offset; network records when every field is equal.
 
-use serde_json::json;
-
 use std::hash::BuildHasher;
 
 use hashbrown::{hash_table, HashTable};
+use serde_json::json;
 
 use crate::hashing::RandomState;
 use crate::network_table::NetworkTable;
