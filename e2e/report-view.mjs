@@ -7,7 +7,8 @@ import { number } from './harness.mjs';
 /** What the page shows: findings, app rows with their access counts, overview numbers. */
 export async function shownReport(page) {
   return page.evaluate(() => ({
-    findings: [...document.querySelectorAll('#findings li.finding')].map((li) => `${li.dataset.rule} ${li.dataset.bundleId} ${li.dataset.category}`).sort(),
+    // In the page's order: grouped by rule, each group in the report's order.
+    findings: [...document.querySelectorAll('#findings li.finding')].map((li) => `${li.dataset.rule} ${li.dataset.bundleId} ${li.dataset.category}`),
     apps: Object.fromEntries([...document.querySelectorAll('#apps tbody tr')].map((tr) => [tr.dataset.bundleId, [...tr.cells].map((cell) => cell.textContent)])),
     overview: Object.fromEntries([...document.querySelectorAll('#overview dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])),
     companies: [...document.querySelectorAll('#companies tbody tr')].map((tr) => [tr.cells[0].firstChild.textContent, Number(tr.cells[1].textContent.replace(/,/g, ''))]),
@@ -17,8 +18,12 @@ export async function shownReport(page) {
 
 /** Asserts that the page shows exactly what the CLI computed. */
 export function assertMatches(view, expected) {
-  const findings = expected.findings.map((f) => `${f.rule} ${f.bundle_id} ${f.category ?? ''}`).sort();
-  assert.deepEqual(view.findings, findings, 'findings');
+  const findings = expected.findings.map((f) => `${f.rule} ${f.bundle_id} ${f.category ?? ''}`);
+  assert.deepEqual([...view.findings].sort(), [...findings].sort(), 'findings');
+  const rule = (finding) => finding.split(' ')[0];
+  for (const shown of new Set(findings.map(rule))) {
+    assert.deepEqual(view.findings.filter((f) => rule(f) === shown), findings.filter((f) => rule(f) === shown), `${shown} findings in the report's order`);
+  }
   assert.deepEqual(Object.keys(view.apps).sort(), expected.apps.map((a) => a.bundle_id).sort(), 'apps');
   for (const app of expected.apps) {
     const cells = view.apps[app.bundle_id];
