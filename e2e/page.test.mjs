@@ -47,6 +47,30 @@ test('several real exports at once: the same numbers as the CLI', async (t) => {
   assert.deepEqual(rows, ['iOS 15 beta 1', 'iOS 15.2–17', 'iOS 15.2–17']);
 });
 
+test('an apps table longer than a task builds (the real exports with the example: 70 apps) holds each app once, in order, and sorts', async (t) => {
+  const fixtures = realFixtures();
+  if (!fixtures) return t.skip('real fixtures absent');
+  const files = [...fixtures, join(WWW, 'example.ndjson')];
+  const expected = cliReport(files);
+  assert.ok(expected.apps.length > 50, `${expected.apps.length} apps, more than one task's 50`);
+  await page.setInputFiles('#file', files);
+  assert.equal(await settled(page), 'done');
+  assertMatches(await shownReport(page), expected);
+  const column = (i) => page.$$eval('#apps tbody tr', (trs, i) => trs.map((tr) => tr.cells[i].textContent), i);
+  const accesses = async () => (await column(2)).map(number);
+  const most = await accesses();
+  assert.deepEqual(most, [...most].sort((a, b) => b - a), 'most accesses first');
+  await page.click('#tab-apps');
+  await page.click('#apps thead th:nth-child(3) button');
+  const fewest = await accesses();
+  assert.deepEqual(fewest, [...fewest].sort((a, b) => a - b), 'fewest accesses first after a click');
+  const ids = await page.$$eval('#apps tbody tr', (trs) => trs.map((tr) => tr.dataset.bundleId));
+  assert.deepEqual(ids.sort(), expected.apps.map((a) => a.bundle_id).sort(), 'each app once');
+  await page.click('#apps thead th:nth-child(3) button');
+  assert.deepEqual(await accesses(), most, 'most first again');
+  await page.click('#tab-findings');
+});
+
 test('the reading worker digests the slices; where it cannot start, the analysis worker reads alone, with the same numbers', async () => {
   const dir = await scratch();
   const file = join(dir, 'weeks.ndjson');
