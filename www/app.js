@@ -197,14 +197,22 @@ function renderFindings() {
       shown,
       more ? h('details', { className: 'more' }, h('summary', {}, t('findings.more', { n: fmt.count(findings.length - FINDINGS_SHOWN) })), more) : null);
   }));
+  // The lists are this render's own: a newer render's replace leaves them detached.
+  return inBatches(places, FINDINGS_PER_TASK, function fillFindings(batch) {
+    for (const [group, f] of batch) group.append(findingItem(f));
+  });
+}
+
+/** Steps that each hand `fill` the next `size` items, in order (see handlers.report). */
+function inBatches(items, size, fill) {
   const steps = [];
-  for (let i = 0; i < places.length; i += FINDINGS_PER_TASK) {
-    const batch = places.slice(i, i + FINDINGS_PER_TASK);
-    steps.push(function fillFindings() {
-      for (const [group, f] of batch) group.append(findingItem(f));
-    });
-  }
+  for (let i = 0; i < items.length; i += size) steps.push(fill.bind(null, items.slice(i, i + size)));
   return steps;
+}
+
+/** Runs a view and every step it returns, now. */
+function renderNow(view) {
+  for (const step of view() ?? []) step();
 }
 
 function findingItem(f) {
@@ -345,15 +353,9 @@ function renderApps() {
   const body = byId('apps').tBodies[0];
   body.replaceChildren();
   const render = ++appRenders;
-  const steps = [];
-  for (let i = 0; i < apps.length; i += APPS_PER_TASK) {
-    const batch = apps.slice(i, i + APPS_PER_TASK);
-    steps.push(function fillApps() {
-      if (render === appRenders) body.append(...batch.map(appRow));
-    });
-  }
-  steps.push(filterApps);
-  return steps;
+  return [...inBatches(apps, APPS_PER_TASK, function fillApps(batch) {
+    if (render === appRenders) body.append(...batch.map(appRow));
+  }), filterApps];
 }
 
 function appRow(app) {
@@ -369,7 +371,7 @@ function appRow(app) {
 
 function sortApps(key) {
   appSort = { key, descending: appSort.key === key ? !appSort.descending : !APP_COLUMNS.find((c) => c.key === key).text };
-  for (const step of renderApps()) step();
+  renderNow(renderApps);
 }
 
 function filterApps() {
@@ -699,9 +701,7 @@ function onTabKey(event) {
 function changeLanguage() {
   setLanguage(byId('language').value, byId('language-remember').checked);
   if (!report) return;
-  for (const view of [renderFindings, renderOverview, renderApps, renderNetwork, renderCompanies, renderSources, prepareTrends]) {
-    for (const step of view() ?? []) step();
-  }
+  [renderFindings, renderOverview, renderApps, renderNetwork, renderCompanies, renderSources, prepareTrends].forEach(renderNow);
   if (openApp) showApp(openApp, { focus: false });
   showComparison();
 }
