@@ -68,25 +68,36 @@ pub struct Summaries {
 }
 
 /// Summarises the history. The access side and the network side are independent; where
-/// threads exist they are computed on two.
+/// threads exist they are computed on two, and then the domains' summaries in two halves.
 ///
-/// `then` is given the domains as soon as they are summarised, on the network side's
-/// thread. (Timed at 100 MB, the network side is the longer:
-/// about 40 ms, then 8 ms of look-ups, against 10 ms for the access side.)
+/// `then` is given each half of the domains as soon as they are summarised, on that half's
+/// thread; its results are returned in the order of the domains. (Timed at 100 MB, with
+/// 13 000 domains: the access side takes about 10 ms; the network side 20 ms before its
+/// domains, and their summaries and look-ups 18 ms more, the part split in two.)
 pub fn summarize<T: Send>(
     history: &History,
     options: &Options,
-    then: impl FnOnce(&[DomainSummary]) -> T + Send,
-) -> (Summaries, T) {
-    let ((categories, pairing_diagnostics, access_span), (network, then)) = both(
+    then: impl Fn(&[DomainSummary]) -> Vec<T> + Sync,
+) -> (Summaries, Vec<T>) {
+    let ((categories, pairing_diagnostics, access_span), network) = both(
         || access_summaries(history, options),
-        || {
-            let network = NetworkSummaries::new(history, options.range);
-            let then = then(&network.domains);
-            (network, then)
-        },
+        || NetworkSummaries::new(history, options.range),
     );
     let names = &history.names;
+    let finish = |part: Vec<DomainToSummarize<'_>>| {
+        let domains: Vec<DomainSummary> = part
+            .into_iter()
+            .map(|(domain, totals)| domain_summary(&domain, totals, names))
+            .collect();
+        let then = then(&domains);
+        (domains, then)
+    };
+    let mut first = network.domains;
+    let second = first.split_off(first.len() / 2);
+    let ((mut domains, mut then), (more_domains, more_then)) =
+        both(|| finish(first), || finish(second));
+    domains.extend(more_domains);
+    then.extend(more_then);
     let mut apps: BTreeMap<&str, AppSummary> = BTreeMap::new();
     for (app, category) in categories {
         app_entry(&mut apps, names.text(app)).access.push(category);
@@ -104,7 +115,7 @@ pub fn summarize<T: Send>(
     (
         Summaries {
             apps,
-            domains: network.domains,
+            domains,
             websites: network.websites,
             pairing_diagnostics,
             span,
@@ -373,13 +384,18 @@ fn weeks(days: &[DayRun]) -> Vec<WeekCount> {
         .collect()
 }
 
-/// Network records grouped by app × lower-cased domain, then rolled up three ways.
-struct NetworkSummaries {
+/// Network records grouped by app × lower-cased domain, then rolled up three ways; the
+/// domains are left to summarise (see [`domain_summary`]).
+struct NetworkSummaries<'h> {
     span: TimeSpan,
     apps: BTreeMap<Name, AppNetwork>,
-    domains: Vec<DomainSummary>,
+    /// Most hits first.
+    domains: Vec<DomainToSummarize<'h>>,
     websites: Vec<WebsiteSummary>,
 }
+
+/// A lower-cased domain and its sums.
+type DomainToSummarize<'h> = (Cow<'h, str>, DomainTotals);
 
 /// A network record and the files it was read from.
 type ReadRecord<'h> = (&'h NetworkRecord, &'h [FileIndex]);
@@ -665,11 +681,11 @@ fn flag(set: bool, bit: u8) -> u8 {
     }
 }
 
-impl NetworkSummaries {
+impl<'h> NetworkSummaries<'h> {
     /// The network records with a connection in `range` (at `firstTimeStamp` or at
     /// `timeStamp`), summarised. A record whose window reaches outside the range may count
     /// hits from outside it: its hits are then an upper bound.
-    fn new(history: &History, range: LocalRange) -> NetworkSummaries {
+    fn new(history: &'h History, range: LocalRange) -> NetworkSummaries<'h> {
         let names = &history.names;
         let mut groups = Groups::new(history, range);
         let overlapping = groups.overlapping_windows(history, range);
@@ -758,25 +774,6 @@ impl NetworkSummaries {
                 &lower[number as usize],
             )
         });
-        let domains: Vec<DomainSummary> = order
-            .into_iter()
-            .map(|number| {
-                let totals = std::mem::take(&mut domains[number as usize]);
-                let domain = &lower[number as usize];
-                DomainSummary {
-                    domain: domain.to_string(),
-                    ip_literal: is_ip_literal(domain),
-                    apps: sorted_texts(totals.apps, |&app| names.text(app)),
-                    hits: totals.hits,
-                    hits_upper_bound: totals.hits_upper_bound,
-                    flagged: totals.flagged,
-                    ownership: Ownership {
-                        apple_owner: totals.owners.most_frequent(names),
-                        ..Ownership::default()
-                    },
-                }
-            })
-            .collect();
         let mut websites: Vec<WebsiteSummary> = websites
             .into_iter()
             .map(|(site, totals)| {
@@ -793,12 +790,36 @@ impl NetworkSummaries {
             })
             .collect();
         websites.sort_unstable_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.site.cmp(&b.site)));
+        let mut lower = groups.lower.texts;
+        let domains = order
+            .into_iter()
+            .map(|number| {
+                let number = number as usize;
+                (std::mem::take(&mut lower[number]), std::mem::take(&mut domains[number]))
+            })
+            .collect();
         NetworkSummaries {
             span: groups.span,
             apps,
             domains,
             websites,
         }
+    }
+}
+
+/// One domain's summary from its sums.
+fn domain_summary(domain: &str, totals: DomainTotals, names: &Names) -> DomainSummary {
+    DomainSummary {
+        domain: domain.to_owned(),
+        ip_literal: is_ip_literal(domain),
+        apps: sorted_texts(totals.apps, |&app| names.text(app)),
+        hits: totals.hits,
+        hits_upper_bound: totals.hits_upper_bound,
+        flagged: totals.flagged,
+        ownership: Ownership {
+            apple_owner: totals.owners.most_frequent(names),
+            ..Ownership::default()
+        },
     }
 }
 
