@@ -1,7 +1,9 @@
 //! Throughput of parse + analyse on a generated 100 MB export (`make bench`).
 //!
-//! Criterion prints the throughput of each benchmark (`thrpt:`), in MiB/s or GiB/s. The
-//! `reference` line decodes the same input through serde_json only, for scale.
+//! Criterion prints the throughput of each benchmark (`thrpt:`), in MiB/s or GiB/s. Two
+//! lines are there for scale, measured in the same run on the same bytes: `reference`
+//! decodes each line through serde_json only, and `newline_scan` only counts the lines
+//! (the speed of reading the bytes, and a gauge of how fast this shared machine runs now).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -40,6 +42,9 @@ fn throughput(c: &mut Criterion) {
             analyzer.finish_file();
             black_box(analyzer.report(&Options::default()))
         })
+    });
+    group.bench_function("newline_scan_100MB", |b| {
+        b.iter(|| memchr::memchr_iter(b'\n', black_box(&input)).count())
     });
     group.bench_function("reference_decode_only_100MB", |b| {
         b.iter(|| {
