@@ -87,7 +87,7 @@ pub fn summarize<T: Send>(
     let finish = |part: Vec<DomainToSummarize<'_>>| {
         let domains: Vec<DomainSummary> = part
             .into_iter()
-            .map(|(domain, totals)| domain_summary(&domain, totals, names))
+            .map(|(domain, totals)| domain_summary(domain, totals, names))
             .collect();
         let then = then(&domains);
         (domains, then)
@@ -808,10 +808,10 @@ impl<'h> NetworkSummaries<'h> {
 }
 
 /// One domain's summary from its sums.
-fn domain_summary(domain: &str, totals: DomainTotals, names: &Names) -> DomainSummary {
+fn domain_summary(domain: Cow<'_, str>, totals: DomainTotals, names: &Names) -> DomainSummary {
     DomainSummary {
-        domain: domain.to_owned(),
-        ip_literal: is_ip_literal(domain),
+        ip_literal: is_ip_literal(&domain),
+        domain: domain.into_owned(),
         apps: sorted_texts(totals.apps, |&app| names.text(app)),
         hits: totals.hits,
         hits_upper_bound: totals.hits_upper_bound,
