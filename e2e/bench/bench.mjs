@@ -1,13 +1,14 @@
 // `make bench-web`: time from handing a generated export to the page until
 // <main data-state=done>, in headless Chromium, with the renderer's peak memory (page,
 // worker and wasm) and the longest main-thread task; next to the plain-JavaScript way
-// (JSON.parse per line, e2e/bench/plain-worker.js) in the same browser in the same run.
+// (JSON.parse per line, e2e/bench/plain-worker.js) and to reading the file alone
+// (e2e/bench/read-worker.js), in the same browser in the same run.
 // Prints figures; asserts nothing (timings belong to the machine).
 //
 //   node e2e/bench/bench.mjs [SIZE...]     sizes as for `privacy-lens generate --size` (default 100M)
 //
 // Environment: BENCH_RUNS (default 3), BENCH_VERBOSE=1 (the worker's timing and each render
-// step), BENCH_PLAIN=0 (skip the plain-JavaScript baseline, for quick comparisons),
+// step), BENCH_PLAIN=0 (skip the plain-JavaScript baseline and reading alone, for quick comparisons),
 // BENCH_TRACE=DIR (a Chrome trace of each run of the page, for chrome://tracing or Perfetto).
 
 import { execFileSync } from 'node:child_process';
@@ -26,7 +27,7 @@ for (const size of sizes) {
   const megabytes = statSync(file).size / 1e6;
   console.log(`\n${size} generated export: ${megabytes.toFixed(1)} MB, best of ${RUNS} runs (fresh browser each)`);
   const results = {};
-  const ways = [['Privacy Lens (wasm)', 'privacy-lens/'], ['plain JavaScript', 'bench/plain.html']];
+  const ways = [['Privacy Lens (wasm)', 'privacy-lens/'], ['plain JavaScript', 'bench/plain.html'], ['reading only', 'bench/plain.html?read']];
   for (const [name, path] of process.env.BENCH_PLAIN === '0' ? ways.slice(0, 1) : ways) {
     const runs = [];
     for (let run = 0; run < RUNS; run++) runs.push(await measure(site.url.replace('privacy-lens/', path), file));
@@ -37,8 +38,8 @@ for (const size of sizes) {
     results[name] = best;
     console.log(`  ${name.padEnd(20)} ${(megabytes / best.seconds).toFixed(0).padStart(5)} MB/s  (${best.seconds.toFixed(2)} s; runs ${runs.map((r) => r.seconds.toFixed(2)).join(', ')})  renderer peak ${peak.toFixed(0)} MiB (private ${privatePeak.toFixed(0)} MiB)  longest main-thread task ${longest ? `${longest.toFixed(0)} ms` : 'under 50 ms (none reported)'}`);
   }
-  const [ours, plain] = Object.values(results);
-  if (plain) console.log(`  ratio: Privacy Lens is ${(plain.seconds / ours.seconds).toFixed(1)}× the plain-JavaScript way`);
+  const [ours, plain, reading] = Object.values(results);
+  if (plain) console.log(`  ratio: Privacy Lens is ${(plain.seconds / ours.seconds).toFixed(1)}× the plain-JavaScript way, and takes ${(ours.seconds / reading.seconds).toFixed(1)}× the time of reading alone`);
 }
 site.server.close();
 
