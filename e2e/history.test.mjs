@@ -75,6 +75,10 @@ test('weekly exports read as one history: files, gaps and weekly trends as the C
   await page.click('#tab-apps');
   await page.click('#apps tbody tr[data-bundle-id="com.tencent.xin"] button');
   await page.waitForSelector('#daily canvas');
+  // The chart's table is built when it is opened.
+  assert.equal(await page.$$eval('#daily-table tbody tr', (rows) => rows.length), 0, 'no table rows before the table is opened');
+  await page.click('#daily-table >> xpath=ancestor::details >> summary');
+  await page.waitForSelector('#daily-table[data-built="com.tencent.xin"]');
   const days = await page.$$eval('#daily-table tbody tr', (rows) => rows.filter((tr) => tr.cells[1].textContent === 'Photos').map((tr) => [tr.cells[0].textContent, Number(tr.cells[2].textContent)]));
   const full = JSON.parse(execFileSync(CLI, ['analyze', '--json', second, later, first]).toString());
   const photos = full.apps.find((a) => a.bundle_id === 'com.tencent.xin').access.find((c) => c.category === 'photos');

@@ -24,6 +24,7 @@ let renders = 0; // counts reports received, so that a stale rendering stops
 let trendBuilds = 0; // counts builds of the weekly table, so that a stale one stops
 let lastInputs = []; // the files of the last analysis, to keep them if the user asks later
 let comparison = null; // the last comparison shown, if any
+let appDetails = null; // the open app's details ({app, hours}) once they have come
 
 // ---------------------------------------------------------------- the worker
 
@@ -404,7 +405,7 @@ function showApp(bundleId, { focus = true } = {}) {
   // Keyboard and screen-reader users land on the app they opened (the title can take focus).
   if (focus) byId('app-title').focus();
   byId('app-domains').tBodies[0].replaceChildren();
-  for (const table of ['daily-table', 'timeline-table', 'heatmap-table']) byId(table).tBodies[0].replaceChildren();
+  clearChartTables();
   for (const chart of ['daily', 'timeline', 'heatmap']) byId(chart).replaceChildren();
   worker.postMessage({ type: 'app', bundleId });
 }
@@ -421,16 +422,23 @@ async function renderAppDetails(app) {
     h('td', { className: 'num' }, fmt.count(d.app_initiated_hits)),
     h('td', { className: 'num' }, fmt.count(d.website_hits)))));
   filterTrackers('app-domains', 'app-trackers-only');
-  replace(byId('daily-table').tBodies[0], app.access.flatMap((c) => c.by_day.map((d) => h('tr', {},
-    h('td', {}, d.date), h('td', {}, fmt.category(c.category)),
-    h('td', { className: 'num' }, fmt.count(d.intervals)), h('td', { className: 'num' }, fmt.count(d.quiet_hours))))));
   const hours = hoursByDay(app);
-  renderChartTables(app, hours);
+  appDetails = { app, hours };
+  for (const table of Object.keys(CHART_TABLES)) {
+    if (byId(table).closest('details').open) buildChartTable(table);
+  }
   charts ??= await import('./charts.js');
-  if (app.bundle_id !== openApp) return;
-  charts.daily(byId('daily'), app, report.period, report.coverage.gaps);
-  charts.timeline(byId('timeline'), app);
-  charts.heatmap(byId('heatmap'), hours, report.period);
+  // One chart per task: for years of history each takes a while.
+  const draw = [
+    () => charts.daily(byId('daily'), app, report.period, report.coverage.gaps),
+    () => charts.timeline(byId('timeline'), app),
+    () => charts.heatmap(byId('heatmap'), hours, report.period),
+  ];
+  for (const chart of draw) {
+    if (appDetails?.app !== app) return; // another app, report or language took over
+    chart();
+    await nextTask();
+  }
 }
 
 /** The app's accesses by local day (`YYYY-MM-DD`) and hour, all categories added up. */
@@ -449,21 +457,75 @@ function hoursByDay(app) {
 /** How many intervals the timeline's table lists (the CSV export has them all). */
 const TIMELINE_ROWS = 500;
 
-/** The timeline and the heatmap as tables, for screen readers and anyone who prefers them. */
-function renderChartTables(app, days) {
-  const intervals = app.access
-    .flatMap((c) => c.timeline.map(([begin, end, beginOffset, endOffset]) => ({ c, begin, end, beginOffset, endOffset })))
-    .sort((a, b) => a.begin - b.begin);
-  const shown = intervals.slice(0, TIMELINE_ROWS);
-  byId('timeline-table-note').textContent = t('table.timeline-note', { shown: fmt.count(shown.length), total: fmt.count(intervals.length) });
-  replace(byId('timeline-table').tBodies[0], shown.map((i) => h('tr', {},
-    h('td', {}, fmt.category(i.c.category)),
-    h('td', {}, fmt.clock(i.begin, i.beginOffset)),
-    h('td', {}, fmt.clock(i.end, i.endOffset)),
-    h('td', { className: 'num' }, fmt.duration((i.end - i.begin) / 1000)))));
-  const table = byId('heatmap-table');
-  replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, t('table.day')), Array.from({ length: 24 }, (_, hour) => h('th', { scope: 'col', className: 'num', attrs: { 'aria-label': `${t('table.hour')} ${hour}` } }, String(hour).padStart(2, '0')))));
-  replace(table.tBodies[0], [...days.keys()].sort().map((date) => h('tr', {}, h('th', { scope: 'row' }, date), days.get(date).map((n) => h('td', { className: 'num' }, n ? fmt.count(n) : '')))));
+/**
+ * The charts' tables, for screen readers and anyone who prefers them. For the open app
+ * ({app, hours}), each gives its rows' data, a function that makes a row, and its header if
+ * it has its own.
+ */
+const CHART_TABLES = {
+  'daily-table': ({ app }) => ({
+    items: app.access.flatMap((c) => c.by_day.map((d) => [c, d])),
+    row: ([c, d]) => h('tr', {},
+      h('td', {}, d.date), h('td', {}, fmt.category(c.category)),
+      h('td', { className: 'num' }, fmt.count(d.intervals)), h('td', { className: 'num' }, fmt.count(d.quiet_hours))),
+  }),
+  'timeline-table': ({ app }) => {
+    const intervals = app.access
+      .flatMap((c) => c.timeline.map(([begin, end, beginOffset, endOffset]) => ({ c, begin, end, beginOffset, endOffset })))
+      .sort((a, b) => a.begin - b.begin);
+    const shown = intervals.slice(0, TIMELINE_ROWS);
+    byId('timeline-table-note').textContent = t('table.timeline-note', { shown: fmt.count(shown.length), total: fmt.count(intervals.length) });
+    return {
+      items: shown,
+      row: (i) => h('tr', {},
+        h('td', {}, fmt.category(i.c.category)),
+        h('td', {}, fmt.clock(i.begin, i.beginOffset)),
+        h('td', {}, fmt.clock(i.end, i.endOffset)),
+        h('td', { className: 'num' }, fmt.duration((i.end - i.begin) / 1000))),
+    };
+  },
+  'heatmap-table': ({ hours }) => ({
+    head: h('tr', {}, h('th', { scope: 'col' }, t('table.day')), Array.from({ length: 24 }, (_, hour) => h('th', { scope: 'col', className: 'num', attrs: { 'aria-label': `${t('table.hour')} ${hour}` } }, String(hour).padStart(2, '0')))),
+    items: [...hours.keys()].sort(),
+    row: (date) => h('tr', {}, h('th', { scope: 'row' }, date), hours.get(date).map((n) => h('td', { className: 'num' }, n ? fmt.count(n) : ''))),
+  }),
+};
+
+/**
+ * Builds a chart's table for the open app, when its <details> is open: years of history
+ * make tens of thousands of rows (1 GB: 250 000 cells in the heatmap's), so it is built a
+ * few rows per task, and `data-built` names the app once it is complete.
+ */
+async function buildChartTable(id) {
+  const details = appDetails;
+  const table = byId(id);
+  if (!details || table.dataset.building === details.app.bundle_id || table.dataset.built === details.app.bundle_id) return;
+  table.dataset.building = details.app.bundle_id;
+  const { head, items, row } = CHART_TABLES[id](details);
+  if (head) replace(table.tHead, head);
+  replace(table.tBodies[0]);
+  let sliceStarted = performance.now();
+  for (const item of items) {
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await nextTask();
+      if (appDetails !== details) return; // another app, report or language took over
+      sliceStarted = performance.now();
+    }
+    table.tBodies[0].append(row(item));
+  }
+  delete table.dataset.building;
+  table.dataset.built = details.app.bundle_id;
+}
+
+/** Empties the charts' tables (another app is opening, or none). */
+function clearChartTables() {
+  appDetails = null;
+  for (const id of Object.keys(CHART_TABLES)) {
+    const table = byId(id);
+    replace(table.tBodies[0]);
+    delete table.dataset.building;
+    delete table.dataset.built;
+  }
 }
 
 function closeApp() {
@@ -731,6 +793,9 @@ byId('keep').addEventListener('change', () => { if (byId('keep').checked) keepFi
 byId('kept-open').addEventListener('click', async () => analyze(await keptExports()));
 byId('forget').addEventListener('click', forget);
 byId('trend-pick').addEventListener('change', renderTrends);
+for (const id of Object.keys(CHART_TABLES)) {
+  byId(id).closest('details').addEventListener('toggle', (event) => { if (event.target.open) buildChartTable(id); });
+}
 byId('weekly-table').closest('details').addEventListener('toggle', (event) => {
   if (event.target.open && report && !byId('weekly-table').dataset.built) buildWeeklyTable();
 });

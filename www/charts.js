@@ -31,6 +31,9 @@ const tooltip = (format) => ({
   formatter: (params) => h('div', { className: 'tip' }, format(params)),
 });
 
+/** The timeline of a longer history opens on its last this many days (zoom out for more). */
+const TIMELINE_DAYS = 31;
+
 /** Lanes per data category, one bar per access, zoomable down to minutes. */
 export function timeline(element, app) {
   const lanes = app.access.filter((c) => c.intervals || c.events || c.open);
@@ -62,6 +65,14 @@ export function timeline(element, app) {
       tooltip: tooltip(({ value }) => [h('strong', {}, fmt.category(c.category)), h('br'), clock(value[0]), h('br'), value[2]]),
     },
   ]);
+  // Years of accesses drawn at once are slivers, and slow to draw: a long history opens on
+  // its last weeks (the zoom goes out to all of it).
+  let [earliest, latest] = [Infinity, -Infinity];
+  for (const c of lanes) {
+    for (const [begin, end, offset] of c.timeline) [earliest, latest] = [Math.min(earliest, local(begin, offset)), Math.max(latest, local(begin, offset) + (end - begin))];
+    for (const [at, offset] of [...c.open_since, ...c.event_times]) [earliest, latest] = [Math.min(earliest, local(at, offset)), Math.max(latest, local(at, offset))];
+  }
+  const opening = latest - earliest > TIMELINE_DAYS * 86_400_000 ? { startValue: latest - TIMELINE_DAYS * 86_400_000, endValue: latest } : {};
   chart.setOption({
     useUTC: true,
     animation: false,
@@ -69,8 +80,8 @@ export function timeline(element, app) {
     xAxis: { type: 'time', axisLabel: { hideOverlap: true, formatter: { year: '{yyyy}', month: '{yyyy}-{MM}', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}' } } },
     yAxis: { type: 'category', data: lanes.map((c) => fmt.category(c.category)), inverse: true },
     dataZoom: [
-      { type: 'inside', filterMode: 'weakFilter', minValueSpan: 2 * MINUTE },
-      { type: 'slider', filterMode: 'weakFilter', minValueSpan: 2 * MINUTE, bottom: 12, labelFormatter: (value) => clock(value) },
+      { type: 'inside', filterMode: 'weakFilter', minValueSpan: 2 * MINUTE, ...opening },
+      { type: 'slider', filterMode: 'weakFilter', minValueSpan: 2 * MINUTE, bottom: 12, labelFormatter: (value) => clock(value), ...opening },
     ],
     tooltip: {},
     series,
@@ -90,20 +101,39 @@ function bar(params, api) {
   return shape && { type: 'rect', shape, style: api.style() };
 }
 
+/** The heatmap shows this many days at a time; a slider beside it moves through the rest. */
+const HEATMAP_DAYS = 62;
+
 /**
  * Accesses by local hour of day (columns) and day (rows), every day of the period; `counts`
- * maps a date (`YYYY-MM-DD`) to its 24 hourly counts.
+ * maps a date (`YYYY-MM-DD`) to its 24 hourly counts. A long period opens on its last
+ * HEATMAP_DAYS days (a chart a row per day for years of history was a canvas hundreds of
+ * thousands of pixels tall, which froze the page for minutes).
  */
 export function heatmap(element, counts, period) {
   const chart = chartIn(element);
   const days = fmt.datesBetween(fmt.localDate(period.first), fmt.localDate(period.last));
   const data = days.flatMap((date, row) => (counts.get(date) ?? []).map((n, hour) => [hour, row, n]).filter(([, , n]) => n > 0));
-  const max = Math.max(1, ...data.map(([, , n]) => n));
-  element.style.height = `${Math.max(220, days.length * 22 + 110)}px`;
+  let max = 1;
+  for (const [, , n] of data) max = Math.max(max, n);
+  const long = days.length > HEATMAP_DAYS;
+  element.style.height = `${Math.max(220, Math.min(days.length, HEATMAP_DAYS) * 22 + 110)}px`;
   chart.resize();
   chart.setOption({
     animation: false,
-    grid: { left: 8, right: 16, top: 8, bottom: 90, containLabel: true },
+    grid: { left: 8, right: long ? 56 : 16, top: 8, bottom: 90, containLabel: true },
+    dataZoom: long ? [{
+      type: 'slider',
+      yAxisIndex: 0,
+      right: 8,
+      width: 24,
+      filterMode: 'filter',
+      startValue: days.length - HEATMAP_DAYS,
+      endValue: days.length - 1,
+      minValueSpan: 7,
+      maxValueSpan: HEATMAP_DAYS - 1,
+      showDetail: false,
+    }] : [],
     xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0')), name: t('chart.hour-axis'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
     yAxis: { type: 'category', data: days, inverse: true, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120 },
