@@ -517,7 +517,7 @@ async function buildChartTable(id) {
   table.dataset.built = details.app.bundle_id;
 }
 
-/** Empties the charts' tables (another app is opening, or none). */
+/** Empties the charts' tables, and stops their building and the charts' drawing (another app is opening, or none). */
 function clearChartTables() {
   appDetails = null;
   for (const id of Object.keys(CHART_TABLES)) {
@@ -531,6 +531,7 @@ function clearChartTables() {
 function closeApp() {
   const closed = openApp;
   openApp = null;
+  clearChartTables();
   byId('app-view').hidden = true;
   byId('apps-list').hidden = false;
   // Back where the user was: on the app's row.

@@ -14,6 +14,7 @@ import * as fmt from './format.js';
 import { t, language } from './i18n.js';
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 const darkMode = matchMedia('(prefers-color-scheme: dark)');
 const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => echarts.getInstanceByDom(target)?.resize()));
 
@@ -67,12 +68,17 @@ export function timeline(element, app) {
   ]);
   // Years of accesses drawn at once are slivers, and slow to draw: a long history opens on
   // its last weeks (the zoom goes out to all of it).
-  let [earliest, latest] = [Infinity, -Infinity];
+  let earliest = Infinity;
+  let latest = -Infinity;
+  const saw = (from, to) => {
+    earliest = Math.min(earliest, from);
+    latest = Math.max(latest, to);
+  };
   for (const c of lanes) {
-    for (const [begin, end, offset] of c.timeline) [earliest, latest] = [Math.min(earliest, local(begin, offset)), Math.max(latest, local(begin, offset) + (end - begin))];
-    for (const [at, offset] of [...c.open_since, ...c.event_times]) [earliest, latest] = [Math.min(earliest, local(at, offset)), Math.max(latest, local(at, offset))];
+    for (const [begin, end, offset] of c.timeline) saw(local(begin, offset), local(begin, offset) + (end - begin));
+    for (const [at, offset] of [...c.open_since, ...c.event_times]) saw(local(at, offset), local(at, offset));
   }
-  const opening = latest - earliest > TIMELINE_DAYS * 86_400_000 ? { startValue: latest - TIMELINE_DAYS * 86_400_000, endValue: latest } : {};
+  const opening = latest - earliest > TIMELINE_DAYS * DAY ? { startValue: latest - TIMELINE_DAYS * DAY, endValue: latest } : {};
   chart.setOption({
     useUTC: true,
     animation: false,
