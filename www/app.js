@@ -503,16 +503,8 @@ async function buildChartTable(id) {
   table.dataset.building = details.app.bundle_id;
   const { head, items, row } = CHART_TABLES[id](details);
   if (head) replace(table.tHead, head);
-  replace(table.tBodies[0]);
-  let sliceStarted = performance.now();
-  for (const item of items) {
-    if (performance.now() - sliceStarted > SLICE_MS) {
-      await nextTask();
-      if (appDetails !== details) return; // another app, report or language took over
-      sliceStarted = performance.now();
-    }
-    table.tBodies[0].append(row(item));
-  }
+  // Stops when another app, report or language takes over.
+  if (!await appendInSlices(table.tBodies[0], items, row, () => appDetails === details)) return;
   delete table.dataset.building;
   table.dataset.built = details.app.bundle_id;
 }
@@ -653,22 +645,34 @@ async function buildWeeklyTable() {
   const series = trendSeries();
   const { weeks, uncovered } = fmt.weeksOf(report.period, report.coverage.gaps);
   replace(table.tHead, h('tr', {}, h('th', { scope: 'col' }, t('trends.col.series')), weeks.map((w) => h('th', { scope: 'col', className: 'num' }, t('trends.col.week', { week: w })))));
-  replace(table.tBodies[0]);
-  let sliceStarted = -Infinity; // the first row in a task after the header's
-  for (const s of series) {
-    if (performance.now() - sliceStarted > SLICE_MS) {
-      await nextTask();
-      if (build !== trendBuilds) return; // a newer report or language took over
-      sliceStarted = performance.now();
-    }
+  const row = (s) => {
     const byWeek = new Map(s.weeks.map((w) => [w.week, w]));
-    table.tBodies[0].append(h('tr', {}, h('th', { scope: 'row', translate: false }, s.name), weeks.map((w) => {
+    return h('tr', {}, h('th', { scope: 'row', translate: false }, s.name), weeks.map((w) => {
       const week = byWeek.get(w);
       const text = uncovered.has(w) ? t('chart.no-data') : week ? t('trends.cell', { n: fmt.count(week.intervals), quiet: fmt.count(week.quiet_hours) }) : '0';
       return h('td', { className: 'num' }, text);
-    })));
+    }));
+  };
+  // Stops when a newer report or language takes over.
+  if (await appendInSlices(table.tBodies[0], series, row, () => build === trendBuilds)) table.dataset.built = 'true';
+}
+
+/**
+ * Empties `body` and appends a row per item, made by `row`, SLICE_MS of work per task (the
+ * first row in a task of its own); stops, returning false, once `current()` is false.
+ */
+async function appendInSlices(body, items, row, current) {
+  replace(body);
+  let sliceStarted = -Infinity;
+  for (const item of items) {
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await nextTask();
+      if (!current()) return false;
+      sliceStarted = performance.now();
+    }
+    body.append(row(item));
   }
-  table.dataset.built = 'true';
+  return true;
 }
 
 /** Work on the main thread is cut into slices of about this many milliseconds. */
